@@ -1,0 +1,69 @@
+namespace Converters.Ir.Schemas;
+
+public static partial class StandardOps
+{
+    private static IEnumerable<OpSchema> Misc()
+    {
+        yield return new OpSchema("Gemm")
+        {
+            Summary = "Y = alpha * op(A) * op(B) + beta * C, op transposing when transA/transB (InnerProduct, [connected], MatMul + BiasAdd).",
+            Inputs = [new("A"), new("B", InputRole.Weight), new("C", InputRole.Bias, Optional: true)],
+            Attributes =
+            [
+                AttributeSpec.Optional("transA", 0L, "1: use A transposed."),
+                AttributeSpec.Optional("transB", 0L, "1: use B transposed (Caffe/Darknet store weights as outputs x inputs)."),
+                AttributeSpec.Optional("alpha", 1.0, "Multiplier of the product."),
+                AttributeSpec.Optional("beta", 1.0, "Multiplier of C."),
+            ],
+            InferShapes = InferGemm,
+            CountMacs = c =>
+            {
+                TensorShape a = c.InputShape(0);
+                TensorShape y = c.OutputShape(0);
+                long k = c.GetInt("transA") != 0 ? a[0] : a[1];
+                return y.ElementCount * k;
+            },
+        };
+
+        yield return new OpSchema("Softmax")
+        {
+            Summary = "exp(x) / sum(exp(x)) along axis.",
+            Inputs = [new("X")],
+            Attributes = [AttributeSpec.Optional("axis", 1L, "The axis normalised; negative counts from the end.")],
+            InferShapes = c =>
+            {
+                Axis(c, "axis", c.GetInt("axis"), c.InputShape(0).Rank);
+                SameAsInput(c);
+            },
+        };
+    }
+
+    private static void InferGemm(InferenceContext c)
+    {
+        TensorShape a = RequireRank(c, 0, 2, "M x K");
+        TensorShape b = RequireRank(c, 1, 2, "K x N");
+        bool ta = c.GetInt("transA") != 0;
+        bool tb = c.GetInt("transB") != 0;
+        int m = ta ? a[1] : a[0];
+        int k = ta ? a[0] : a[1];
+        int kb = tb ? b[1] : b[0];
+        int n = tb ? b[0] : b[1];
+        if (k != kb)
+        {
+            throw c.Fail($"A {a}{(ta ? " transposed" : string.Empty)} and B {b}{(tb ? " transposed" : string.Empty)} have inner sizes {k} and {kb}");
+        }
+
+        if (c.HasInput(2))
+        {
+            TensorShape bias = c.InputShape(2);
+            bool ok = (bias.Rank == 1 && (bias[0] == n || bias[0] == 1))
+                || (bias.Rank == 2 && (bias[0] == m || bias[0] == 1) && (bias[1] == n || bias[1] == 1));
+            if (!ok)
+            {
+                throw c.Fail($"input 'C' of shape {bias} does not broadcast to the output {m}x{n}");
+            }
+        }
+
+        c.SetOutput(0, TensorShape.Of(m, n));
+    }
+}
