@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Text.Json;
+using Converters.Abstractions;
+using Converters.Cli.Loading;
+using Converters.Cli.Output;
+using Converters.Ir;
+using Converters.Ir.Statistics;
+using Spectre.Console;
+
+namespace Converters.Cli.Commands;
+
+/// <summary><c>converters inspect FILES... [--json OUT]</c>: the layer table and totals of a model.</summary>
+internal static class InspectCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = new Argument<string[]>("files")
+        {
+            Description = "The model's files (e.g. yolov3.cfg yolov3.weights); the format is detected.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Also write the table and totals as JSON to this file.",
+            HelpName = "OUT",
+        };
+        var command = new Command("inspect", "Print a model's layers (index, name, op, input and output shapes, parameters, MACs) and totals.")
+        {
+            files,
+            json,
+        };
+        command.SetAction(parse => Run(context, parse.GetRequiredValue(files), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, string[] paths, string? jsonPath)
+    {
+        LoadedModel loaded = ModelLoader.Load(context.Plugins, paths);
+        Graph graph = loaded.Model.Graph;
+        ModelStatistics stats = ModelStatistics.Compute(graph);
+
+        IAnsiConsole console = context.Output;
+        console.WriteLine($"{string.Join(" ", paths)}: {loaded.Format.DisplayName}");
+        foreach (ValueInfo input in graph.Inputs)
+        {
+            console.WriteLine($"  input  {input}");
+        }
+
+        foreach (string output in graph.Outputs)
+        {
+            console.WriteLine($"  output {graph.FindValue(output)}");
+        }
+
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("#").RightAligned());
+        table.AddColumn("name");
+        table.AddColumn("op");
+        table.AddColumn("input");
+        table.AddColumn("output");
+        table.AddColumn(new TableColumn("params").RightAligned());
+        table.AddColumn(new TableColumn("MACs").RightAligned());
+        foreach (NodeStatistics row in stats.Nodes)
+        {
+            table.AddRow(
+                new Text(row.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Text(row.Node.Name),
+                new Text(row.Node.OpType),
+                new Text(string.Join(", ", row.InputShapes)),
+                new Text(string.Join(", ", row.OutputShapes)),
+                new Text(Numbers.Grouped(row.Parameters)),
+                new Text(Numbers.Grouped(row.Macs)));
+        }
+
+        console.Write(table);
+        console.WriteLine($"layers: {stats.Nodes.Count}");
+        console.WriteLine($"params: {Numbers.Grouped(stats.TotalParameters)} trainable, {Numbers.Grouped(stats.TotalStoredValues)} stored values");
+        console.WriteLine($"MACs:   {Numbers.Grouped(stats.TotalMacs)} ({Numbers.Short(stats.TotalMacs * 2)}FLOPs)");
+
+        if (jsonPath is not null)
+        {
+            JsonReport.Write(jsonPath, writer => WriteJson(writer, loaded, stats));
+            console.WriteLine($"wrote {jsonPath}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static void WriteJson(Utf8JsonWriter writer, LoadedModel loaded, ModelStatistics stats)
+    {
+        Graph graph = loaded.Model.Graph;
+        writer.WriteStartObject();
+        writer.WriteStartArray("files");
+        foreach (ModelFile file in loaded.Files)
+        {
+            writer.WriteStringValue(file.Path);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("format", loaded.Format.Name);
+        writer.WriteStartArray("inputs");
+        foreach (ValueInfo input in graph.Inputs)
+        {
+            WriteValue(writer, input);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("outputs");
+        foreach (string output in graph.Outputs)
+        {
+            WriteValue(writer, graph.FindValue(output)!);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartArray("layers");
+        foreach (NodeStatistics row in stats.Nodes)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("index", row.Index);
+            writer.WriteString("name", row.Node.Name);
+            writer.WriteString("op", row.Node.OpType);
+            WriteShapes(writer, "inputs", row.InputShapes);
+            WriteShapes(writer, "outputs", row.OutputShapes);
+            writer.WriteNumber("params", row.Parameters);
+            writer.WriteNumber("stored_values", row.StoredValues);
+            writer.WriteNumber("macs", row.Macs);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("params", stats.TotalParameters);
+        writer.WriteNumber("stored_values", stats.TotalStoredValues);
+        writer.WriteNumber("macs", stats.TotalMacs);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, ValueInfo value)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", value.Name);
+        writer.WriteString("dtype", DataTypeInfo.Name(value.DataType));
+        WriteShapes(writer, "shape", [value.Shape], single: true);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteShapes(Utf8JsonWriter writer, string property, IReadOnlyList<TensorShape> shapes, bool single = false)
+    {
+        writer.WriteStartArray(property);
+        foreach (TensorShape shape in shapes)
+        {
+            if (!single)
+            {
+                writer.WriteStartArray();
+            }
+
+            foreach (int d in shape.Dimensions)
+            {
+                writer.WriteNumberValue(d);
+            }
+
+            if (!single)
+            {
+                writer.WriteEndArray();
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+}
