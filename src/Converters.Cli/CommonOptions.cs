@@ -10,6 +10,7 @@ internal static class CommonOptions
     {
         Description = "A folder of plugins (or one plugin folder) to load besides the bundled ones; repeatable. CONVERTERS_PLUGINS adds more.",
         Recursive = true,
+        HelpName = "DIR",
         AllowMultipleArgumentsPerToken = false,
         Arity = ArgumentArity.ZeroOrMore,
     };

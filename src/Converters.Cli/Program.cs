@@ -10,6 +10,8 @@ public static class Program
     {
         IAnsiConsole output = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
         IAnsiConsole error = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        // Diagnostics are single lines that scripts and editors parse: never wrap them.
+        error.Profile.Width = 4096;
         if (Console.IsOutputRedirected)
         {
             // Tables written to a file or a pipe should not wrap at the 80-column default.

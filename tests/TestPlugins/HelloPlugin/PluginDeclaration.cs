@@ -1,0 +1,4 @@
+using Converters.Abstractions;
+using HelloPlugin;
+
+[assembly: ConverterPlugin(typeof(HelloFormat))]

@@ -1,0 +1,4 @@
+using Converters.Abstractions;
+using NoDefaultConstructorPlugin;
+
+[assembly: ConverterPlugin(typeof(NeedsArgumentFormat))]

@@ -1,0 +1,4 @@
+using Converters.Abstractions;
+using PrivateYamlPlugin;
+
+[assembly: ConverterPlugin(typeof(YamlProbeFormat))]

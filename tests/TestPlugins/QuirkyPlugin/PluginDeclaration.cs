@@ -1,0 +1,5 @@
+using Converters.Abstractions;
+using QuirkyPlugin;
+
+[assembly: ConverterPlugin(typeof(ThrowingFormat))]
+[assembly: ConverterPlugin(typeof(GreedyFormat))]

@@ -1,0 +1,4 @@
+using Converters.Abstractions;
+using ShipsContractPlugin;
+
+[assembly: ConverterPlugin(typeof(ShipsContractFormat))]

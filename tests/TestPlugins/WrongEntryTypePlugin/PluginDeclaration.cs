@@ -1,0 +1,4 @@
+using Converters.Abstractions;
+using WrongEntryTypePlugin;
+
+[assembly: ConverterPlugin(typeof(NotAFormat))]
