@@ -50,9 +50,14 @@ public sealed class AtomicFileSet : IDisposable
         for (int i = 0; i < _files.Count; i++)
         {
             (string temporary, string final, FileStream? stream) = _files[i];
+            // Callers usually dispose their streams before committing; a disposed FileStream has flushed.
             if (stream is not null)
             {
-                stream.Flush(flushToDisk: false);
+                if (stream.CanWrite)
+                {
+                    stream.Flush(flushToDisk: false);
+                }
+
                 stream.Dispose();
             }
 

@@ -1,0 +1,43 @@
+using System.Reflection;
+using Converters.Hosting;
+using Spectre.Console;
+
+namespace Converters.Cli.Tests;
+
+/// <summary>Runs the CLI in-process with consoles the test can read.</summary>
+internal static class CliRunner
+{
+    /// <summary>The CLI's build output folder (holds plugins/ with the bundled plugins).</summary>
+    public static string CliOutputDirectory { get; } = typeof(CliRunner).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "CliOutputDirectory").Value!;
+
+    /// <summary>Runs <paramref name="args"/> with the bundled plugins of the CLI build and no environment plugins.</summary>
+    public static CliResult Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        IAnsiConsole outConsole = Console(output);
+        IAnsiConsole errConsole = Console(error);
+        var app = new CliApplication(outConsole, errConsole, output, error, new PluginSearchOptions
+        {
+            BaseDirectory = CliOutputDirectory,
+            IncludeEnvironment = false,
+        });
+        int code = app.Run(args);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    private static IAnsiConsole Console(StringWriter writer)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        console.Profile.Width = 250;
+        return console;
+    }
+}
