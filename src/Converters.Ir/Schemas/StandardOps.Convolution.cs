@@ -50,17 +50,7 @@ public static partial class StandardOps
     {
         TensorShape x = RequireRank(c, 0, 4, "NCHW");
         TensorShape w = RequireRank(c, 1, 4, "OIHW");
-        long group = c.GetInt("group");
-        if (group <= 0)
-        {
-            throw c.FailAttribute("group", "must be positive");
-        }
-
-        if (x[1] % group != 0)
-        {
-            throw c.FailAttribute("group", $"does not divide input channels {x[1]}");
-        }
-
+        long group = Group(c, x[1]);
         if (w[0] % group != 0)
         {
             throw c.FailAttribute("group", $"does not divide output channels {w[0]}");
@@ -96,17 +86,7 @@ public static partial class StandardOps
     {
         TensorShape x = RequireRank(c, 0, 4, "NCHW");
         TensorShape w = RequireRank(c, 1, 4, "IOHW");
-        long group = c.GetInt("group");
-        if (group <= 0)
-        {
-            throw c.FailAttribute("group", "must be positive");
-        }
-
-        if (x[1] % group != 0)
-        {
-            throw c.FailAttribute("group", $"does not divide input channels {x[1]}");
-        }
-
+        long group = Group(c, x[1]);
         if (w[0] != x[1])
         {
             throw c.Fail($"weight shape {w} expects {w[0]} input channels (W[0]), input has {x[1]}");
@@ -131,6 +111,23 @@ public static partial class StandardOps
         }
 
         c.SetOutput(0, TensorShape.Of(x[0], outChannels, checked((int)oh), checked((int)ow)));
+    }
+
+    /// <summary>The 'group' attribute, checked to be positive and to divide <paramref name="inputChannels"/>.</summary>
+    private static long Group(InferenceContext c, int inputChannels)
+    {
+        long group = c.GetInt("group");
+        if (group <= 0)
+        {
+            throw c.FailAttribute("group", "must be positive");
+        }
+
+        if (inputChannels % group != 0)
+        {
+            throw c.FailAttribute("group", $"does not divide input channels {inputChannels}");
+        }
+
+        return group;
     }
 
     /// <summary>Checks an optional per-channel parameter input is a vector of <paramref name="channels"/>.</summary>
