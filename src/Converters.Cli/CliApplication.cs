@@ -108,6 +108,7 @@ public sealed class CliApplication
         root.Add(PluginsCommand.Create(context));
         root.Add(InspectCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
+        root.Add(RunCommand.Create(context));
         return root;
     }
 

@@ -18,6 +18,11 @@ public static class Program
             return CompareCommand.Run(args[1..], Console.Out);
         }
 
+        if (args.Length == 3 && args[0] == Darknet.DarknetFreshProcessRead.Command)
+        {
+            return Darknet.DarknetFreshProcessRead.RunInThisProcess(args[1], args[2], Console.Out);
+        }
+
         if (args.Length == 2 && args[0] == FreshProcessRead.Command)
         {
             return FreshProcessRead.RunInThisProcess(args[1], Console.Out);

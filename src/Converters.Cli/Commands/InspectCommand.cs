@@ -51,8 +51,15 @@ internal static class InspectCommand
             console.WriteLine($"  output {graph.FindValue(output)}");
         }
 
+        // Formats whose layers expand to several IR nodes mark each node with its source layer.
+        bool hasLayers = stats.Nodes.Any(n => SourceLayer(n.Node) is not null);
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("#").RightAligned());
+        if (hasLayers)
+        {
+            table.AddColumn(new TableColumn("layer").RightAligned());
+        }
+
         table.AddColumn("name");
         table.AddColumn("op");
         table.AddColumn("input");
@@ -61,18 +68,27 @@ internal static class InspectCommand
         table.AddColumn(new TableColumn("MACs").RightAligned());
         foreach (NodeStatistics row in stats.Nodes)
         {
-            table.AddRow(
-                new Text(row.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            var cells = new List<Text> { new(row.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+            if (hasLayers)
+            {
+                cells.Add(new Text(SourceLayer(row.Node)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty));
+            }
+
+            cells.AddRange(
+            [
                 new Text(row.Node.Name),
                 new Text(row.Node.OpType),
                 new Text(string.Join(", ", row.InputShapes)),
                 new Text(string.Join(", ", row.OutputShapes)),
                 new Text(Numbers.Grouped(row.Parameters)),
-                new Text(Numbers.Grouped(row.Macs)));
+                new Text(Numbers.Grouped(row.Macs)),
+            ]);
+            table.AddRow(cells);
         }
 
         console.Write(table);
-        console.WriteLine($"layers: {stats.Nodes.Count}");
+        int sourceLayers = SourceLayerCount(stats);
+        console.WriteLine(hasLayers ? $"layers: {sourceLayers} ({stats.Nodes.Count} IR nodes)" : $"layers: {stats.Nodes.Count}");
         console.WriteLine($"params: {Numbers.Grouped(stats.TotalParameters)} trainable, {Numbers.Grouped(stats.TotalStoredValues)} stored values");
         console.WriteLine($"MACs:   {Numbers.Grouped(stats.TotalMacs)} ({Numbers.Short(stats.TotalMacs * 2)}FLOPs)");
 
@@ -118,6 +134,11 @@ internal static class InspectCommand
             writer.WriteNumber("index", row.Index);
             writer.WriteString("name", row.Node.Name);
             writer.WriteString("op", row.Node.OpType);
+            if (SourceLayer(row.Node) is long layer)
+            {
+                writer.WriteNumber("source_layer", layer);
+            }
+
             WriteShapes(writer, "inputs", row.InputShapes);
             WriteShapes(writer, "outputs", row.OutputShapes);
             writer.WriteNumber("params", row.Parameters);
@@ -127,11 +148,19 @@ internal static class InspectCommand
         }
 
         writer.WriteEndArray();
+        writer.WriteNumber("source_layers", SourceLayerCount(stats));
         writer.WriteNumber("params", stats.TotalParameters);
         writer.WriteNumber("stored_values", stats.TotalStoredValues);
         writer.WriteNumber("macs", stats.TotalMacs);
         writer.WriteEndObject();
     }
+
+    private static long? SourceLayer(Node node) =>
+        node.Metadata.TryGetValue(MetadataKeys.SourceLayer, out AttributeValue? v) && v.Kind == AttributeKind.Int ? v.AsInt() : null;
+
+    /// <summary>Distinct source layers; a node without one counts as its own layer.</summary>
+    private static int SourceLayerCount(ModelStatistics stats) =>
+        stats.Nodes.Select(n => SourceLayer(n.Node) is long l ? $"L{l}" : $"N{n.Index}").Distinct().Count();
 
     private static void WriteValue(Utf8JsonWriter writer, ValueInfo value)
     {

@@ -51,7 +51,7 @@ public static partial class StandardOps
 
         yield return new OpSchema("Region")
         {
-            Summary = "Darknet [region] head (YOLOv2): logistic on x, y and objectness, softmax over classes when 'softmax'; output shaped like the input.",
+            Summary = "Darknet [region] head (YOLOv2): logistic on x, y and objectness; softmax over the classes when softmax=1, else logistic; output shaped like the input.",
             Inputs = [new("X")],
             Attributes =
             [

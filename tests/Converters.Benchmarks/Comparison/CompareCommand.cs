@@ -11,16 +11,26 @@ namespace Converters.Benchmarks.Comparison;
 /// </summary>
 public static class CompareCommand
 {
-    private const string Usage = "usage: compare npy [--repeats N (10)] [--warmup W (2)] [--sizes 1x256x208x208,62001757] [--json OUT]";
+    private const string Usage = "usage: compare npy [--repeats N (10)] [--warmup W (2)] [--sizes 1x256x208x208,62001757] [--json OUT]\n       compare engine [--repeats N (10)] [--warmup W (2)] [--nets yolov3-tiny,yolov3] [--json OUT]";
 
     /// <summary>Runs the command with <paramref name="args"/> (after <c>compare</c>).</summary>
     public static int Run(string[] args, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
+        if (args.Length > 0 && args[0] == "darknet")
+        {
+            return Darknet.DarknetCompareCommand.Run(args[1..], output);
+        }
+
+        if (args.Length > 0 && args[0] == "engine")
+        {
+            return RunEngine(args, output);
+        }
+
         if (args.Length == 0 || args[0] != "npy")
         {
-            output.WriteLine(args.Length == 0 ? "compare: name a comparison." : $"compare: unknown comparison '{args[0]}'; the only one so far is 'npy'.");
+            output.WriteLine(args.Length == 0 ? "compare: name a comparison." : $"compare: unknown comparison '{args[0]}'; known: 'npy', 'darknet', 'engine'.");
             output.WriteLine(Usage);
             return 2;
         }
@@ -63,6 +73,45 @@ public static class CompareCommand
             }
 
             return 0;
+        }
+        catch (OracleFailedException e)
+        {
+            output.WriteLine($"compare: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary><c>compare engine [--repeats N] [--warmup W] [--nets yolov3-tiny,yolov3] [--json OUT]</c> (see <see cref="Engine.EngineComparison"/>).</summary>
+    private static int RunEngine(string[] args, TextWriter output)
+    {
+        int repeats = 10;
+        int warmup = 2;
+        string? json = null;
+        string[] nets = ["yolov3-tiny", "yolov3"];
+        for (int i = 1; i < args.Length; i++)
+        {
+            string? value = i + 1 < args.Length ? args[i + 1] : null;
+            bool ok = args[i] switch
+            {
+                "--repeats" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeats) && repeats > 0,
+                "--warmup" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out warmup),
+                "--json" => (json = value) is not null,
+                "--nets" => value is not null && (nets = value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Length > 0,
+                _ => false,
+            };
+            if (!ok)
+            {
+                output.WriteLine($"compare: bad option '{args[i]}'{(value is null ? string.Empty : $" '{value}'")}.");
+                output.WriteLine(Usage);
+                return 2;
+            }
+
+            i++;
+        }
+
+        try
+        {
+            return Engine.EngineComparison.Run(nets, warmup, repeats, json, output);
         }
         catch (OracleFailedException e)
         {

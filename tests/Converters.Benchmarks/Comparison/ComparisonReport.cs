@@ -12,6 +12,7 @@ namespace Converters.Benchmarks.Comparison;
 /// <param name="Repeats">Timed repetitions on both sides; each side reports its median.</param>
 /// <param name="Notes">How to read the numbers.</param>
 /// <param name="Rows">The measured operations.</param>
+/// <param name="OracleColumn">The oracle's short name in the table header, e.g. <c>numpy</c>.</param>
 public sealed record ComparisonReport(
     string Benchmark,
     string Oracle,
@@ -19,7 +20,8 @@ public sealed record ComparisonReport(
     int Warmup,
     int Repeats,
     IReadOnlyList<string> Notes,
-    IReadOnlyList<ComparisonRow> Rows)
+    IReadOnlyList<ComparisonRow> Rows,
+    string OracleColumn = "numpy")
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -35,7 +37,7 @@ public sealed record ComparisonReport(
         output.WriteLine($"Oracle comparison '{Benchmark}' on {Machine.CpuModel} ({Machine.LogicalCores} logical cores), {Machine.Runtime}, against {Oracle}");
         output.WriteLine($"Median of {Repeats} timed repetitions after {Warmup} warm-up, each side timed in its own process.");
         output.WriteLine();
-        string[] header = ["operation", "size", "ours (ms)", "numpy (ms)", "ours/numpy"];
+        string[] header = ["operation", "size", "ours (ms)", $"{OracleColumn} (ms)", $"ours/{OracleColumn}"];
         string[][] cells =
         [
             .. Rows.Select(r => new[]

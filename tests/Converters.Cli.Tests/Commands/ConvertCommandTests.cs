@@ -46,7 +46,7 @@ public sealed class ConvertCommandTests : IDisposable
         CliResult result = CliRunner.Run("convert", Sample, "--to", "onnx", "-o", output);
 
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
-        result.ErrorLines.ShouldBe(["error: --to onnx: no loaded plugin writes that format; available: textnet"]);
+        result.ErrorLines.ShouldBe(["error: --to onnx: no loaded plugin writes that format; available: darknet, textnet"]);
         Directory.Exists(output).ShouldBeFalse();
     }
 

@@ -109,13 +109,13 @@ public sealed class InspectCommandTests : IDisposable
     [Fact]
     public void Inspect_UnknownExtension_ListsLoadedFormats()
     {
-        string path = _folder.WriteText("yolov3.cfg", "[net]\nwidth=416\n");
+        string path = _folder.WriteText("model.onnx", "not a model");
 
         CliResult result = CliRunner.Run("inspect", path);
 
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
         result.ErrorLines.ShouldHaveSingleItem().ShouldBe(
-            $"error: {path}: no loaded plugin reads files with extension .cfg; loaded formats: textnet (.tnet). Add a plugin folder with --plugins DIR.");
+            $"error: {path}: no loaded plugin reads files with extension .onnx; loaded formats: darknet (.cfg, .weights); textnet (.tnet). Add a plugin folder with --plugins DIR.");
     }
 
     [Fact]
