@@ -619,6 +619,35 @@ public class OpTests
     }
 
     [Theory]
+    [InlineData(1, 3.0)]
+    [InlineData(-1, 0.5)]
+    public void Softmax_Temperature_DividesInputFirst(int axis, double temperature)
+    {
+        // Darknet's [softmax] temperature t: exp(x/t - max/t) / sum(exp(x/t - max/t))
+        int[] shape = [2, 5, 3];
+        Arg x = In(shape, 41, 5f);
+        float[] xs = x.F();
+        int ax = axis < 0 ? axis + 3 : axis;
+        int outer = shape.Take(ax).Aggregate(1, (p, d) => p * d), count = shape[ax], inner = shape.Skip(ax + 1).Aggregate(1, (p, d) => p * d);
+        var expected = new float[xs.Length];
+        for (int o = 0; o < outer; o++)
+        {
+            for (int i = 0; i < inner; i++)
+            {
+                int At(int kk) => (((o * count) + kk) * inner) + i;
+                double m = Enumerable.Range(0, count).Max(kk => xs[At(kk)] / temperature);
+                double sum = Enumerable.Range(0, count).Sum(kk => Math.Exp((xs[At(kk)] / temperature) - m));
+                for (int kk = 0; kk < count; kk++)
+                {
+                    expected[At(kk)] = (float)(Math.Exp((xs[At(kk)] / temperature) - m) / sum);
+                }
+            }
+        }
+
+        Tolerance.ShouldMatch(Run("Softmax", [x], ("axis", (long)axis), ("temperature", temperature))[0].F(), expected, 1e-6);
+    }
+
+    [Theory]
     [InlineData(1, "1,1,1,1", 1, true)]
     [InlineData(2, "0,0,1,1", 1, false)]
     [InlineData(1, "2,2,2,2", 2, true)]

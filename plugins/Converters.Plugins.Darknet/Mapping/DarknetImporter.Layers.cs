@@ -448,9 +448,10 @@ internal sealed partial class DarknetImporter
             throw s.Error("groups", "softmax over several groups has no IR equivalent; only groups=1");
         }
 
-        if (s.GetFloat("temperature", 1) != 1)
+        double temperature = s.GetFloat("temperature", 1);
+        if (!(temperature > 0) || double.IsInfinity(temperature))
         {
-            throw s.Error("temperature", "softmax with a temperature other than 1 has no IR equivalent");
+            throw s.Error("temperature", "'temperature' must be a positive number");
         }
 
         RejectNonZero("spatial");
@@ -460,7 +461,12 @@ internal sealed partial class DarknetImporter
             throw s.Error((CfgOption?)null, string.Create(CultureInfo.InvariantCulture, $"Darknet's softmax normalises all {input.Elements} values of a {input.W} x {input.H} x {input.C} input together; only 1 x 1 x C or flat inputs are supported"));
         }
 
-        Emit("Softmax", "softmax", Previous).With("axis", 1L);
+        Node softmax = Emit("Softmax", "softmax", Previous).With("axis", 1L);
+        if (temperature != 1)
+        {
+            softmax.With("temperature", temperature);
+        }
+
         return input;
     }
 

@@ -146,7 +146,9 @@ internal sealed partial class DarknetExporter
             throw Cannot(node, "Darknet's [softmax] normalises over all values of a 1 x 1 x C or flat input (axis 1)");
         }
 
-        Finish(Section(node, "softmax"), [], 1);
+        SectionBuilder section = Section(node, "softmax");
+        section.Set("temperature", Float(node, "temperature", 1), 1);
+        Finish(section, [], 1);
     }
 
     private void Dropout(Node node)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 using Converters.Engine.Kernels;
 using Converters.Ir;
 
@@ -544,6 +545,18 @@ internal static class KernelFactory
         var scratch = new float[2 * inner];
         int x = c.Input(0), y = c.Output(0);
         int n = checked((int)s.ElementCount);
+        float temperature = c.Float("temperature");
+        if (temperature != 1f)
+        {
+            // Darknet's [softmax] temperature: exp(x / t - max / t), i.e. the softmax of x / t.
+            return new ActionKernel(v =>
+            {
+                Span<float> scaled = v[y].AsSpan(0, n);
+                TensorPrimitives.Divide(v[x].AsSpan(0, n), temperature, scaled);
+                Normalization.Softmax(scaled, outer, count, inner, scratch, scaled);
+            });
+        }
+
         return new ActionKernel(v => Normalization.Softmax(v[x].AsSpan(0, n), outer, count, inner, scratch, v[y].AsSpan(0, n)));
     }
 

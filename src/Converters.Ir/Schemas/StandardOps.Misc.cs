@@ -27,12 +27,22 @@ public static partial class StandardOps
 
         yield return new OpSchema("Softmax")
         {
-            Summary = "exp(x) / sum(exp(x)) along axis.",
+            Summary = "exp(x / t) / sum(exp(x / t)) along axis, t the temperature (1 except for Darknet's [softmax] temperature).",
             Inputs = [new("X")],
-            Attributes = [AttributeSpec.Optional("axis", 1L, "The axis normalised; negative counts from the end.")],
+            Attributes =
+            [
+                AttributeSpec.Optional("axis", 1L, "The axis normalised; negative counts from the end."),
+                AttributeSpec.Optional("temperature", 1.0, "The input is divided by it first; positive."),
+            ],
             InferShapes = c =>
             {
                 Axis(c, "axis", c.GetInt("axis"), c.InputShape(0).Rank);
+                double t = c.GetFloat("temperature");
+                if (!(t > 0) || double.IsInfinity(t))
+                {
+                    throw c.FailAttribute("temperature", "must be a positive finite number");
+                }
+
                 SameAsInput(c);
             },
         };

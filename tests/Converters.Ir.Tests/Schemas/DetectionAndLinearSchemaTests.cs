@@ -59,5 +59,8 @@ public sealed class DetectionAndLinearSchemaTests
     {
         Infer(Single("Softmax", S(1, 1000))).ShouldBe(S(1, 1000));
         Should.Throw<IrValidationException>(() => ShapeInference.Run(Single("Softmax", S(1, 1000), A("axis", 3L)))).AttributeName.ShouldBe("axis");
+        Infer(Single("Softmax", S(1, 10), A("temperature", 3.0))).ShouldBe(S(1, 10));
+        Should.Throw<IrValidationException>(() => ShapeInference.Run(Single("Softmax", S(1, 10), A("temperature", 0.0))))
+            .Message.ShouldBe("Softmax 'n': attribute 'temperature'=0 must be a positive finite number");
     }
 }

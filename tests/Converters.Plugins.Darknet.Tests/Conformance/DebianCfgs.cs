@@ -30,7 +30,6 @@ internal static class DebianCfgs
     /// </summary>
     public static IReadOnlyDictionary<string, (int Layer, string Key, string Message)> Unmodelled { get; } = new Dictionary<string, (int, string, string)>(StringComparer.Ordinal)
     {
-        ["cifar.test.cfg"] = (16, "temperature", "softmax with a temperature other than 1 has no IR equivalent"),
         ["darknet9000.cfg"] = (25, "tree", "'tree' (hierarchical softmax) has no IR equivalent"),
         ["go.cfg"] = (14, "extra", "'extra=1' is not supported by this plugin (it has no IR equivalent); only extra=0"),
         ["go.test.cfg"] = (14, "extra", "'extra=1' is not supported by this plugin (it has no IR equivalent); only extra=0"),

@@ -108,6 +108,25 @@ public sealed class DarknetWriterTests : IDisposable
     }
 
     [Fact]
+    public void Convert_SoftmaxTemperature_ReadIntoTheIrAndWrittenBack()
+    {
+        // Given: the tiny model (conv BN 3->4, maxpool, conv 4->2 1x1, route) with a global pool and a
+        // softmax at temperature 3 (cifar.test.cfg's head); the new layers store no weights
+        string cfgText = TestModels.TinyCfg + "[avgpool]\n\n[softmax]\ngroups=1\ntemperature=3\n";
+        byte[] weights = TestModels.Weights(TestModels.TinyFloats);
+
+        // When
+        Model model = Reading.Read(_folder, cfgText, weights);
+        (string cfg, string written) = Convert(cfgText, weights);
+
+        // Then
+        Node softmax = model.Graph.Nodes.Single(n => n.OpType == "Softmax");
+        softmax.Attributes["temperature"].AsFloat().ShouldBe(3.0);
+        File.ReadAllBytes(written).ShouldBe(weights);
+        File.ReadAllText(cfg).ShouldEndWith("[softmax]\ngroups=1\ntemperature=3\n");
+    }
+
+    [Fact]
     public void Write_PrunedConv_WritesTheNewFiltersInPlace()
     {
         // Given: the tiny model with layer 2 pruned from 2 to 1 filter
