@@ -618,6 +618,31 @@ public class OpTests
         Tolerance.ShouldMatch(Run("Softmax", [x], ("axis", (long)axis))[0].F(), expected, 1e-6);
     }
 
+    [Fact]
+    public void Softmax_LogitsBeyondExpRange_SubtractsTheMaximumAndStaysFinite()
+    {
+        // Given: logits of a few hundred along the last axis (exp overflows float above ~88)
+        Arg x = In([2, 6], 43, 500f);
+        float[] xs = x.F();
+        var expected = new float[xs.Length];
+        for (int o = 0; o < 2; o++)
+        {
+            double m = Enumerable.Range(0, 6).Max(k => (double)xs[(o * 6) + k]);
+            double sum = Enumerable.Range(0, 6).Sum(k => Math.Exp(xs[(o * 6) + k] - m));
+            for (int k = 0; k < 6; k++)
+            {
+                expected[(o * 6) + k] = (float)(Math.Exp(xs[(o * 6) + k] - m) / sum);
+            }
+        }
+
+        // When
+        float[] y = Run("Softmax", [x], ("axis", -1L))[0].F();
+
+        // Then
+        y.All(float.IsFinite).ShouldBeTrue();
+        Tolerance.ShouldMatch(y, expected, 1e-6);
+    }
+
     [Theory]
     [InlineData(1, 3.0)]
     [InlineData(-1, 0.5)]

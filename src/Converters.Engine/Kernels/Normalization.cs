@@ -121,7 +121,12 @@ public static class Normalization
         {
             for (int o = 0; o < outer; o++)
             {
-                TensorPrimitives.SoftMax(x.Slice(o * axis, axis), destination.Slice(o * axis, axis));
+                // TensorPrimitives.SoftMax does not subtract the maximum, so logits above ~88 overflow exp to NaN.
+                ReadOnlySpan<float> row = x.Slice(o * axis, axis);
+                Span<float> d = destination.Slice(o * axis, axis);
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), d);
+                TensorPrimitives.Exp(d, d);
+                TensorPrimitives.Divide(d, TensorPrimitives.Sum(d), d);
             }
 
             return;
