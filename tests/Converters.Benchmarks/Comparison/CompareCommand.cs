@@ -1,4 +1,3 @@
-using System.Globalization;
 using Converters.Benchmarks.Npy;
 using Converters.Testing.Oracles;
 
@@ -35,44 +34,14 @@ public static class CompareCommand
             return 2;
         }
 
-        int repeats = 10;
-        int warmup = 2;
-        string? json = null;
-        IReadOnlyList<string> sizes = NpyBenchmarkData.All;
-        for (int i = 1; i < args.Length; i++)
+        if (CompareOptions.Parse(args, 1, "--sizes", NpyBenchmarkData.All, Usage, output) is not { } options)
         {
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            bool ok = args[i] switch
-            {
-                "--repeats" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeats) && repeats > 0,
-                "--warmup" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out warmup),
-                "--json" => (json = value) is not null,
-                "--sizes" => value is not null && (sizes = value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Count > 0,
-                _ => false,
-            };
-            if (!ok)
-            {
-                output.WriteLine($"compare: bad option '{args[i]}'{(value is null ? string.Empty : $" '{value}'")}.");
-                output.WriteLine(Usage);
-                return 2;
-            }
-
-            i++;
+            return 2;
         }
 
         try
         {
-            ComparisonReport report = NpyComparison.Run(sizes, warmup, repeats, output);
-            output.WriteLine();
-            report.WriteTable(output);
-            if (json is not null)
-            {
-                report.WriteJson(json);
-                output.WriteLine();
-                output.WriteLine($"JSON written to {Path.GetFullPath(json)}");
-            }
-
-            return 0;
+            return options.Finish(NpyComparison.Run(options.List, options.Warmup, options.Repeats, output), output);
         }
         catch (OracleFailedException e)
         {
@@ -84,34 +53,14 @@ public static class CompareCommand
     /// <summary><c>compare engine [--repeats N] [--warmup W] [--nets yolov3-tiny,yolov3] [--json OUT]</c> (see <see cref="Engine.EngineComparison"/>).</summary>
     private static int RunEngine(string[] args, TextWriter output)
     {
-        int repeats = 10;
-        int warmup = 2;
-        string? json = null;
-        string[] nets = ["yolov3-tiny", "yolov3"];
-        for (int i = 1; i < args.Length; i++)
+        if (CompareOptions.Parse(args, 1, "--nets", ["yolov3-tiny", "yolov3"], Usage, output) is not { } options)
         {
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            bool ok = args[i] switch
-            {
-                "--repeats" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeats) && repeats > 0,
-                "--warmup" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out warmup),
-                "--json" => (json = value) is not null,
-                "--nets" => value is not null && (nets = value.Split(',', StringSplitOptions.RemoveEmptyEntries)).Length > 0,
-                _ => false,
-            };
-            if (!ok)
-            {
-                output.WriteLine($"compare: bad option '{args[i]}'{(value is null ? string.Empty : $" '{value}'")}.");
-                output.WriteLine(Usage);
-                return 2;
-            }
-
-            i++;
+            return 2;
         }
 
         try
         {
-            return Engine.EngineComparison.Run(nets, warmup, repeats, json, output);
+            return Engine.EngineComparison.Run([.. options.List], options.Warmup, options.Repeats, options.Json, output);
         }
         catch (OracleFailedException e)
         {

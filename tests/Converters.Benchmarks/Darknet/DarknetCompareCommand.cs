@@ -1,4 +1,3 @@
-using System.Globalization;
 using Converters.Benchmarks.Comparison;
 using Converters.Testing.Oracles;
 
@@ -14,42 +13,14 @@ public static class DarknetCompareCommand
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
-        int repeats = 10;
-        int warmup = 2;
-        string? json = null;
-        for (int i = 0; i < args.Length; i++)
+        if (CompareOptions.Parse(args, 0, null, [], Usage, output) is not { } options)
         {
-            string? value = i + 1 < args.Length ? args[i + 1] : null;
-            bool ok = args[i] switch
-            {
-                "--repeats" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out repeats) && repeats > 0,
-                "--warmup" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out warmup),
-                "--json" => (json = value) is not null,
-                _ => false,
-            };
-            if (!ok)
-            {
-                output.WriteLine($"compare: bad option '{args[i]}'{(value is null ? string.Empty : $" '{value}'")}.");
-                output.WriteLine(Usage);
-                return 2;
-            }
-
-            i++;
+            return 2;
         }
 
         try
         {
-            ComparisonReport report = DarknetComparison.Run(warmup, repeats, output);
-            output.WriteLine();
-            report.WriteTable(output);
-            if (json is not null)
-            {
-                report.WriteJson(json);
-                output.WriteLine();
-                output.WriteLine($"JSON written to {Path.GetFullPath(json)}");
-            }
-
-            return 0;
+            return options.Finish(DarknetComparison.Run(options.Warmup, options.Repeats, output), output);
         }
         catch (OracleFailedException e)
         {
