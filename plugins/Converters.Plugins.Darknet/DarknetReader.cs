@@ -11,22 +11,7 @@ internal static class DarknetReader
 {
     public static Model Read(string cfgPath, string? weightsPath, DarknetFork fork)
     {
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(cfgPath);
-            if (info.Exists && info.Length > CfgParser.MaxFileBytes)
-            {
-                throw new ModelFormatException($"the cfg has {info.Length} bytes; Darknet cfgs are text of at most {CfgParser.MaxFileBytes} bytes. Is it a .weights file?") { FilePath = cfgPath };
-            }
-
-            bytes = File.ReadAllBytes(cfgPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            string reason = ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message;
-            throw new ModelFormatException($"cannot read the cfg: {reason}", ex) { FilePath = cfgPath };
-        }
+        byte[] bytes = ModelFile.ReadAllBytes(cfgPath, CfgParser.MaxFileBytes, " Is it a .weights file?");
 
         CfgDocument cfg = CfgParser.Parse(cfgPath, bytes);
         var importer = DarknetImporter.Map(cfg, fork);

@@ -76,22 +76,7 @@ public sealed class TextNetFormat : IModelFormat
         }
 
         string path = files[0].Path;
-        byte[] bytes;
-        try
-        {
-            var info = new FileInfo(path);
-            if (info.Exists && info.Length > TextNetLimits.MaxFileBytes)
-            {
-                throw new ModelFormatException($"the file has {info.Length} bytes; TextNet reads files up to {TextNetLimits.MaxFileBytes} bytes") { FilePath = path };
-            }
-
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            string reason = ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message;
-            throw new ModelFormatException($"cannot read the file: {reason}", ex) { FilePath = path };
-        }
+        byte[] bytes = ModelFile.ReadAllBytes(path, TextNetLimits.MaxFileBytes);
 
         return TextNetReader.Read(path, bytes);
     }

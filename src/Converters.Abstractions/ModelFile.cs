@@ -44,10 +44,39 @@ public sealed class ModelFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            string reason = ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message;
-            throw new ModelFormatException($"cannot open the file: {reason}", ex) { FilePath = path };
+            throw new ModelFormatException($"cannot open the file: {Reason(ex)}", ex) { FilePath = path };
         }
     }
+
+    /// <summary>
+    /// Reads a whole file a reader parses in memory (a text format), refusing one larger than
+    /// <paramref name="maxBytes"/> before reading it.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxBytes">The largest file the format reads.</param>
+    /// <param name="tooLargeHint">Appended to the too-large message, e.g. " Is it a .weights file?".</param>
+    /// <exception cref="ModelFormatException">The file is too large, missing or unreadable.</exception>
+    public static byte[] ReadAllBytes(string path, long maxBytes, string? tooLargeHint = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > maxBytes)
+            {
+                throw new ModelFormatException($"the file has {info.Length} bytes, more than the {maxBytes} this format reads.{tooLargeHint}") { FilePath = path };
+            }
+
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelFormatException($"cannot read the file: {Reason(ex)}", ex) { FilePath = path };
+        }
+    }
+
+    private static string Reason(Exception ex) =>
+        ex is FileNotFoundException or DirectoryNotFoundException ? "file not found" : ex.Message;
 
     /// <inheritdoc/>
     public override string ToString() => Path;

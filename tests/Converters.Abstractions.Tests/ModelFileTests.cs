@@ -41,6 +41,20 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void ReadAllBytes_WithinLimit_ReturnsContent_TooLargeOrMissing_Fails()
+    {
+        string path = _folder.WriteText("net.cfg", "[net]\n");
+        ModelFile.ReadAllBytes(path, 6).ShouldBe("[net]\n"u8.ToArray());
+
+        ModelFormatException tooLarge = Should.Throw<ModelFormatException>(() => ModelFile.ReadAllBytes(path, 5, " Is it a .weights file?"));
+        tooLarge.ToDiagnostic().ShouldBe($"{path}: the file has 6 bytes, more than the 5 this format reads. Is it a .weights file?");
+
+        string missing = _folder.Combine("missing.cfg");
+        Should.Throw<ModelFormatException>(() => ModelFile.ReadAllBytes(missing, 5)).ToDiagnostic()
+            .ShouldBe($"{missing}: cannot read the file: file not found");
+    }
+
+    [Fact]
     public void FormatOptions_FlagsAndValues()
     {
         var options = new FormatOptions([new("caffe-legacy", null), new("tf-checkpoint", "false"), new("header", "0.1")]);
