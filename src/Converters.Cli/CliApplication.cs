@@ -109,6 +109,7 @@ public sealed class CliApplication
         root.Add(InspectCommand.Create(context));
         root.Add(ConvertCommand.Create(context));
         root.Add(RunCommand.Create(context));
+        root.Add(BenchCommand.Create(context));
         return root;
     }
 

@@ -82,12 +82,12 @@ internal static class RunCommand
     {
         if (repeat is < 1)
         {
-            throw new InputFormatException($"--repeat must be a positive integer, got {repeat}") { FieldPath = "--repeat" };
+            throw new InputFormatException($"must be a positive integer, got {repeat}") { FieldPath = "--repeat" };
         }
 
         if (threads is < 1)
         {
-            throw new InputFormatException($"--threads must be a positive integer, got {threads}") { FieldPath = "--threads" };
+            throw new InputFormatException($"must be a positive integer, got {threads}") { FieldPath = "--threads" };
         }
 
         LoadedModel loaded = ModelLoader.Load(context.Plugins, paths);
