@@ -110,6 +110,7 @@ public sealed class CliApplication
         root.Add(ConvertCommand.Create(context));
         root.Add(RunCommand.Create(context));
         root.Add(BenchCommand.Create(context));
+        root.Add(EvalCommand.Create(context));
         return root;
     }
 
