@@ -350,15 +350,73 @@ internal sealed partial class DarknetImporter
             throw s.Error((CfgOption?)null, "AlexeyAB's [reorg] is its REORG_OLD element order, which the IR does not model; read with the default pjreddie fork if the cfg is pjreddie's");
         }
 
-        RejectNonZero("flatten", "extra");
         DarknetShape input = PreviousShape;
         Require4D(input);
         int stride = s.GetPositiveInt("stride", 1);
         bool reverse = s.GetInt("reverse", 0) != 0;
+        bool flatten = s.GetInt("flatten", 0) != 0;
+        int extra = s.GetNonNegativeInt("extra", 0);
+        if (flatten && extra != 0)
+        {
+            throw s.Error("extra", "'extra' with 'flatten=1' makes darknet copy 'extra' values past the end of its input; use one or the other");
+        }
+
+        if (extra != 0)
+        {
+            // forward_reorg_layer with extra: the input copied flat, followed by 'extra' values darknet never
+            // writes (zeros from calloc); the layer has no W x H x C shape (darknet prints 0 x 0 x 0).
+            if (input.Elements + extra > int.MaxValue)
+            {
+                throw s.Error("extra", "the input plus 'extra' values exceed 2^31 values");
+            }
+
+            string flat = Emit("Flatten", "flatten", Previous).With("axis", 1L).Outputs[0];
+            Emit("Pad", "extra", flat).With("pads", AttributeValue.FromInts(0, 0, 0, extra));
+            return new DarknetShape(1, 1, checked((int)input.Elements + extra), true);
+        }
+
+        if (flatten)
+        {
+            return ReorgFlatten(s, input, stride, reverse);
+        }
+
         Emit("Reorg", "reorg", Previous).With("stride", stride).With("reverse", reverse ? 1L : 0L);
         return reverse
             ? new DarknetShape(input.W * stride, input.H * stride, input.C / (stride * stride), false)
             : new DarknetShape(input.W / stride, input.H / stride, input.C * stride * stride, false);
+    }
+
+    /// <summary>
+    /// forward_reorg_layer with flatten: darknet's <c>flatten</c> transposes C x (H*W) to (H*W) x C
+    /// (reverse: back) and the result is read as the layer's output shape, which 'stride' sets as for the
+    /// plain reorg. As Transpose + Reshape (reverse: Reshape + Transpose + Reshape).
+    /// </summary>
+    private DarknetShape ReorgFlatten(CfgSection s, DarknetShape input, int stride, bool reverse)
+    {
+        int blocks = stride * stride;
+        DarknetShape output = reverse
+            ? new DarknetShape(input.W * stride, input.H * stride, input.C / blocks, false)
+            : new DarknetShape(input.W / stride, input.H / stride, input.C * blocks, false);
+        if (output.Elements != input.Elements)
+        {
+            throw s.Error("stride", string.Create(CultureInfo.InvariantCulture, $"with flatten=1 the output {output.W} x {output.H} x {output.C} must hold the input's {input.Elements} values (darknet would overrun its buffer); the input {input.W} x {input.H} x {input.C} does not divide by stride={stride}"));
+        }
+
+        // (Reshape's 0 keeps the batch dimension.)
+        int[] target = [0, output.C, output.H, output.W];
+        if (reverse)
+        {
+            string rows = Emit("Reshape", "rows", Previous).With("shape", AttributeValue.FromInts(0, input.W * input.H, input.C)).Outputs[0];
+            string transposed = Emit("Transpose", "flatten", rows).With("perm", AttributeValue.FromInts(0, 2, 1)).Outputs[0];
+            Emit("Reshape", "reshape", transposed).With("shape", AttributeValue.FromInts(target));
+        }
+        else
+        {
+            string transposed = Emit("Transpose", "flatten", Previous).With("perm", AttributeValue.FromInts(0, 2, 3, 1)).Outputs[0];
+            Emit("Reshape", "reshape", transposed).With("shape", AttributeValue.FromInts(target));
+        }
+
+        return output;
     }
 
     private DarknetShape Yolo(CfgSection s)
@@ -399,23 +457,23 @@ internal sealed partial class DarknetImporter
         CheckCommon();
         DarknetShape input = PreviousShape;
         Require4D(input);
-        foreach (string key in new[] { "tree", "map" })
-        {
-            if (s.Find(key) is { } option)
-            {
-                throw s.Error(option, $"'{key}' (YOLO9000's hierarchical classes) changes the region layer's output and has no IR equivalent");
-            }
-        }
-
         int num = s.GetPositiveInt("num", 1);
+        int classes = s.GetPositiveInt("classes", 20);
         Node node = Emit("Region", "region", Previous)
-            .With("classes", s.GetPositiveInt("classes", 20))
+            .With("classes", classes)
             .With("coords", s.GetPositiveInt("coords", 4))
             .With("num", num)
             .With("softmax", s.GetInt("softmax", 0) != 0 ? 1L : 0L);
         if (s.GetFloats("anchors") is { } anchors)
         {
             node.With("anchors", AttributeValue.FromFloats(anchors.Take(num * 2)));
+        }
+
+        // 'map' (YOLO9000's coco9k.map) only renumbers the classes darknet reports as detections; it stays
+        // with the section's keys.
+        if (s.Find("tree") is { } tree)
+        {
+            node.With("group_sizes", AttributeValue.FromInts(LoadTree(s, tree, classes, "'classes'").GroupSizes.ToArray()));
         }
 
         _detectionOutputs.Add(Name(s.Index));
@@ -438,11 +496,6 @@ internal sealed partial class DarknetImporter
     private DarknetShape Softmax(CfgSection s)
     {
         CheckCommon();
-        if (s.Find("tree") is { } tree)
-        {
-            throw s.Error(tree, "'tree' (hierarchical softmax) has no IR equivalent");
-        }
-
         if (s.GetInt("groups", 1) != 1)
         {
             throw s.Error("groups", "softmax over several groups has no IR equivalent; only groups=1");
@@ -461,13 +514,31 @@ internal sealed partial class DarknetImporter
             throw s.Error((CfgOption?)null, string.Create(CultureInfo.InvariantCulture, $"Darknet's softmax normalises all {input.Elements} values of a {input.W} x {input.H} x {input.C} input together; only 1 x 1 x C or flat inputs are supported"));
         }
 
+        SoftmaxTree? hierarchy = s.Find("tree") is { } tree ? LoadTree(s, tree, input.Elements, "the layer's input") : null;
         Node softmax = Emit("Softmax", "softmax", Previous).With("axis", 1L);
         if (temperature != 1)
         {
             softmax.With("temperature", temperature);
         }
 
+        if (hierarchy is not null)
+        {
+            softmax.With("group_sizes", AttributeValue.FromInts(hierarchy.GroupSizes.ToArray()));
+        }
+
         return input;
+    }
+
+    /// <summary>Reads the section's tree file; its node count must equal <paramref name="expected"/> (what the softmax covers).</summary>
+    private static SoftmaxTree LoadTree(CfgSection s, CfgOption option, long expected, string what)
+    {
+        SoftmaxTree tree = SoftmaxTree.Load(s, option, Environment.CurrentDirectory);
+        if (tree.Count != expected)
+        {
+            throw s.Error(option, string.Create(CultureInfo.InvariantCulture, $"the tree file \"{tree.Path}\" has {tree.Count} classes, but {what} has {expected}; darknet's softmax would read past them or leave values unset"));
+        }
+
+        return tree;
     }
 
     private DarknetShape PassThrough(string opType, string role)

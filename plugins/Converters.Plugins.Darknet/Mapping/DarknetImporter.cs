@@ -262,6 +262,7 @@ internal sealed partial class DarknetImporter
             "kernel_shape" or "dilations" => "size",
             "classes" or "mask" or "anchors" or "num" or "coords" => ex.AttributeName,
             "scales" => "stride",
+            "group_sizes" => "tree",
             "stride" => "stride",
             _ => null,
         };

@@ -103,7 +103,77 @@ internal sealed partial class DarknetExporter
         SectionBuilder section = Section(node, "reorg");
         section.Set("stride", Int(node, "stride", 2), 1);
         section.Set("reverse", Int(node, "reverse", 0), 0);
+        section.Set("flatten", 0, 0);
+        section.Set("extra", 0, 0);
         Finish(section, [], 1);
+    }
+
+    /// <summary>Flatten + Pad (zeros at the end of the flat axis only), read from a [reorg] with 'extra'.</summary>
+    private void ReorgExtra(Node flatten)
+    {
+        RequirePrevious(flatten, flatten.Inputs[0]);
+        Node pad = Next(flatten, flatten.Outputs[0], 1) ?? throw Cannot(flatten, "a Flatten read from [reorg] must be followed by its Pad ('extra')");
+        var pads = Ints(pad, "pads");
+        bool zerosAtTheEnd = Int(flatten, "axis", 1) == 1 && pad.OpType == "Pad" && pads.Length == 4 && pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] > 0
+            && Str(pad, "mode", "constant") == "constant" && Float(pad, "value", 0) == 0;
+        if (!zerosAtTheEnd)
+        {
+            throw Cannot(pad, "only Flatten(axis 1) followed by zeros appended to the flat axis is a Darknet [reorg] with 'extra'");
+        }
+
+        SectionBuilder section = Section(flatten, "reorg");
+        section.Set("extra", pads[3], 0);
+        section.Set("flatten", 0, 0);
+        Finish(section, [], 2);
+    }
+
+    /// <summary>Transpose + Reshape (or Reshape + Transpose + Reshape for reverse), read from a [reorg] with flatten=1.</summary>
+    private void ReorgFlatten(Node head)
+    {
+        RequirePrevious(head, head.Inputs[0]);
+        TensorShape input = _shapes[head.Inputs[0]];
+        bool reverse = head.OpType == "Reshape";
+        Node transpose = reverse ? Next(head, head.Outputs[0], 1) ?? throw Cannot(head, "is not part of a [reorg] flatten") : head;
+        int count = reverse ? 2 : 1;
+        Node reshape = Next(head, transpose.Outputs[0], count) ?? throw Cannot(transpose, "a [reorg] flatten ends with a Reshape");
+        var perm = Ints(transpose, "perm");
+        bool expected = input.Rank == 4 && transpose.OpType == "Transpose" && reshape.OpType == "Reshape"
+            && (reverse
+                ? perm.SequenceEqual([0L, 2, 1]) && _shapes[head.Outputs[0]] == TensorShape.Of(input[0], input[2] * input[3], input[1])
+                : perm.SequenceEqual([0L, 2, 3, 1]));
+        TensorShape output = _shapes[reshape.Outputs[0]];
+        int stride = output.Rank == 4 ? (reverse ? output[3] / input[3] : input[3] / output[3]) : 0;
+        bool sized = stride > 0 && (reverse
+            ? output == TensorShape.Of(input[0], input[1] / (stride * stride), input[2] * stride, input[3] * stride)
+            : output == TensorShape.Of(input[0], input[1] * stride * stride, input[2] / stride, input[3] / stride));
+        if (!expected || !sized)
+        {
+            throw Cannot(head, "only darknet's flatten (C x HW to HW x C, or back for reverse) read as the reorg's output shape is a [reorg] with flatten=1");
+        }
+
+        SectionBuilder section = Section(head, "reorg");
+        section.Set("flatten", 1, 0);
+        section.Set("stride", stride, 1);
+        section.Set("reverse", reverse ? 1 : 0, 0);
+        Finish(section, [], count + 1);
+    }
+
+    /// <summary>
+    /// 'tree' is written back as read (the file itself is not written): a node whose group sizes came
+    /// from a tree keeps its 'tree' key; group sizes without one cannot be expressed.
+    /// </summary>
+    private static void Tree(Node node, SectionBuilder section)
+    {
+        if (!node.Attributes.ContainsKey("group_sizes"))
+        {
+            section.Remove("tree");
+            return;
+        }
+
+        if (section.Original("tree") is null)
+        {
+            throw Cannot(node, "'group_sizes' (a hierarchical softmax) needs a Darknet tree file, and this node was not read with one ('tree=' in the cfg)");
+        }
     }
 
     private void Yolo(Node node)
@@ -134,6 +204,7 @@ internal sealed partial class DarknetExporter
         section.Set("coords", Int(node, "coords", 4), 4);
         section.Set("num", Int(node, "num", 1), 1);
         section.Set("softmax", Int(node, "softmax", 0), 0);
+        Tree(node, section);
         Finish(section, [], 1);
     }
 
@@ -148,6 +219,7 @@ internal sealed partial class DarknetExporter
 
         SectionBuilder section = Section(node, "softmax");
         section.Set("temperature", Float(node, "temperature", 1), 1);
+        Tree(node, section);
         Finish(section, [], 1);
     }
 

@@ -21,6 +21,8 @@ internal sealed partial class DarknetExporter
         switch (head.OpType)
         {
             case "Conv": Convolutional(head); break;
+            case "Flatten" when OriginalKind(head) == "reorg": ReorgExtra(head); break;
+            case "Transpose" or "Reshape" when OriginalKind(head) == "reorg": ReorgFlatten(head); break;
             case "Flatten":
             case "Gemm": Connected(head); break;
             case "MaxPool": Pool(head, "maxpool"); break;

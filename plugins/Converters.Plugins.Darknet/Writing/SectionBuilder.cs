@@ -87,6 +87,9 @@ internal sealed class SectionBuilder
         }
     }
 
+    /// <summary>Removes every option with <paramref name="key"/>.</summary>
+    public void Remove(string key) => _options.RemoveAll(o => o.Key == key);
+
     public static string Format(double value) =>
         value == Math.Floor(value) && Math.Abs(value) < 1e15 ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture);
 

@@ -534,6 +534,12 @@ internal static class KernelFactory
         int x = c.Input(0), y = c.Output(0);
         int n = checked((int)s.ElementCount);
         var scratch = new float[2 * s[2] * s[3]];
+        if (c.HasAttribute("group_sizes"))
+        {
+            int[] groups = [.. c.Ints("group_sizes").Select(g => checked((int)g))];
+            return new ActionKernel(v => Detection.RegionHierarchical(v[x].AsSpan(0, n), s[0], num, coords, classes, s[2] * s[3], groups, scratch, v[y]));
+        }
+
         return new ActionKernel(v => Detection.Region(v[x].AsSpan(0, n), s[0], num, coords, classes, s[2] * s[3], softmax, scratch, v[y]));
     }
 
@@ -546,6 +552,24 @@ internal static class KernelFactory
         int x = c.Input(0), y = c.Output(0);
         int n = checked((int)s.ElementCount);
         float temperature = c.Float("temperature");
+        if (c.HasAttribute("group_sizes"))
+        {
+            // Darknet's hierarchical softmax: each contiguous group of the axis on its own.
+            int[] groups = [.. c.Ints("group_sizes").Select(g => checked((int)g))];
+            return new ActionKernel(v =>
+            {
+                Span<float> scaled = v[y].AsSpan(0, n);
+                ReadOnlySpan<float> input = v[x].AsSpan(0, n);
+                if (temperature != 1f)
+                {
+                    TensorPrimitives.Divide(input, temperature, scaled);
+                    input = scaled;
+                }
+
+                Normalization.GroupedSoftmax(input, outer, count, inner, groups, scratch, scaled);
+            });
+        }
+
         if (temperature != 1f)
         {
             // Darknet's [softmax] temperature: exp(x / t - max / t), i.e. the softmax of x / t.

@@ -69,6 +69,38 @@ public static class Detection
     }
 
     /// <summary>
+    /// [region] with YOLO9000's class tree (Darknet <c>tree=</c>): as <see cref="Region"/> (logistic on x, y and
+    /// objectness, other coordinates raw), but the classes of each anchor get a separate softmax over every
+    /// contiguous group of <paramref name="groupSizes"/> at each position, none across groups: the
+    /// semantics of Darknet's <c>softmax_tree</c> kernel (temperature 1). pjreddie's CPU path differs
+    /// (temperature 0 and another element layout, leaving NaN); see formats/darknet/README.md.
+    /// </summary>
+    public static void RegionHierarchical(ReadOnlySpan<float> x, int batch, int anchors, int coords, int classes, int plane, ReadOnlySpan<int> groupSizes, Span<float> scratch, Span<float> destination)
+    {
+        int per = coords + classes + 1;
+        int total = batch * anchors * per * plane;
+        if (x.Length < total || destination.Length < total)
+        {
+            ThrowHelper.Argument(nameof(destination), $"or x is shorter than batch x anchors x (coords + classes + 1) x plane = {total}");
+        }
+
+        x.Slice(0, total).CopyTo(destination);
+        for (int b = 0; b < batch; b++)
+        {
+            for (int n = 0; n < anchors; n++)
+            {
+                int off = ((b * anchors) + n) * per * plane;
+                Span<float> xy = destination.Slice(off, 2 * plane);
+                Activations.Sigmoid(xy, xy);
+                Span<float> obj = destination.Slice(off + (coords * plane), plane);
+                Activations.Sigmoid(obj, obj);
+                int cls = off + ((coords + 1) * plane);
+                Normalization.GroupedSoftmax(x.Slice(cls, classes * plane), 1, classes, plane, groupSizes, scratch, destination.Slice(cls, classes * plane));
+            }
+        }
+    }
+
+    /// <summary>
     /// pjreddie <c>shortcut_cpu</c>: with the output already holding X0 (C2 x H2 x W2) and
     /// <paramref name="add"/> of C1 x H1 x W1, stride = max(W1/W2, 1), sample = max(W2/W1, 1), over
     /// k &lt; min(C), j &lt; min(H), i &lt; min(W):

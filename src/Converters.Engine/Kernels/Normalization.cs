@@ -159,4 +159,46 @@ public static class Normalization
             }
         }
     }
+
+    /// <summary>
+    /// Hierarchical softmax (Darknet's <c>tree</c>): the middle axis of an (outer x axis x inner) tensor is
+    /// split into contiguous groups of <paramref name="groupSizes"/> (positive, summing to
+    /// <paramref name="axis"/>) and each group is normalised on its own, as <see cref="Softmax"/> does.
+    /// <paramref name="scratch"/> holds 2 * inner floats (unused when inner is 1).
+    /// </summary>
+    public static void GroupedSoftmax(ReadOnlySpan<float> x, int outer, int axis, int inner, ReadOnlySpan<int> groupSizes, Span<float> scratch, Span<float> destination)
+    {
+        int total = 0;
+        foreach (int size in groupSizes)
+        {
+            if (size <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(groupSizes), size, "every group size must be positive");
+            }
+
+            total += size;
+        }
+
+        if (total != axis)
+        {
+            throw new ArgumentException($"the group sizes sum to {total}, the axis has {axis} values", nameof(groupSizes));
+        }
+
+        long n = (long)outer * axis * inner;
+        if (x.Length < n || destination.Length < n)
+        {
+            throw new ArgumentException($"x and destination need {n} values (outer {outer} x axis {axis} x inner {inner}); got {x.Length} and {destination.Length}");
+        }
+
+        for (int o = 0; o < outer; o++)
+        {
+            int offset = o * axis * inner;
+            foreach (int size in groupSizes)
+            {
+                int length = size * inner;
+                Softmax(x.Slice(offset, length), 1, size, inner, scratch, destination.Slice(offset, length));
+                offset += length;
+            }
+        }
+    }
 }

@@ -51,7 +51,7 @@ public static partial class StandardOps
 
         yield return new OpSchema("Region")
         {
-            Summary = "Darknet [region] head (YOLOv2): logistic on x, y and objectness; softmax over the classes when softmax=1, else logistic; output shaped like the input.",
+            Summary = "Darknet [region] head (YOLOv2): logistic on x, y and objectness; softmax over the classes when softmax=1, else logistic; with group_sizes (YOLO9000's class tree) a softmax over each contiguous group of classes at every position instead; output shaped like the input.",
             Inputs = [new("X")],
             Attributes =
             [
@@ -60,6 +60,7 @@ public static partial class StandardOps
                 AttributeSpec.Optional("num", 1L, "Anchors per cell."),
                 AttributeSpec.Optional("anchors", AttributeValue.FromFloats([]), "Anchors as (w, h) pairs in grid cells."),
                 AttributeSpec.Optional("softmax", 0L, "1: softmax over the class scores."),
+                AttributeSpec.OptionalNoDefault("group_sizes", AttributeKind.Ints, "YOLO9000 hierarchical classes (Darknet 'tree'): the classes split into contiguous groups of these sizes (positive, summing to 'classes'), each softmaxed on its own per anchor and position; overrides 'softmax'."),
             ],
             InferShapes = c =>
             {
@@ -89,6 +90,7 @@ public static partial class StandardOps
                     throw c.FailAttribute("num", $"x (coords + classes + 1) needs {expected} input channels, input has {x[1]}");
                 }
 
+                GroupSizes(c, "group_sizes", classes, "'classes'");
                 SameAsInput(c);
             },
         };

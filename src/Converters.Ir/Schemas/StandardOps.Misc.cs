@@ -27,22 +27,24 @@ public static partial class StandardOps
 
         yield return new OpSchema("Softmax")
         {
-            Summary = "exp(x / t) / sum(exp(x / t)) along axis, t the temperature (1 except for Darknet's [softmax] temperature).",
+            Summary = "exp(x / t) / sum(exp(x / t)) along axis, t the temperature (1 except for Darknet's [softmax] temperature); with group_sizes, separately over each contiguous group of the axis (Darknet's hierarchical softmax 'tree').",
             Inputs = [new("X")],
             Attributes =
             [
                 AttributeSpec.Optional("axis", 1L, "The axis normalised; negative counts from the end."),
                 AttributeSpec.Optional("temperature", 1.0, "The input is divided by it first; positive."),
+                AttributeSpec.OptionalNoDefault("group_sizes", AttributeKind.Ints, "Hierarchical softmax: the axis split into contiguous groups of these sizes (positive, summing to the axis length), each normalised on its own; absent: one group."),
             ],
             InferShapes = c =>
             {
-                Axis(c, "axis", c.GetInt("axis"), c.InputShape(0).Rank);
+                int axis = Axis(c, "axis", c.GetInt("axis"), c.InputShape(0).Rank);
                 double t = c.GetFloat("temperature");
                 if (!(t > 0) || double.IsInfinity(t))
                 {
                     throw c.FailAttribute("temperature", "must be a positive finite number");
                 }
 
+                GroupSizes(c, "group_sizes", c.InputShape(0)[axis], "the softmax axis");
                 SameAsInput(c);
             },
         };

@@ -76,5 +76,34 @@ public static partial class StandardOps
         return (int)a;
     }
 
+    /// <summary>
+    /// Checks an optional list of contiguous group sizes (hierarchical softmax): each positive, summing to
+    /// <paramref name="total"/>, the length of <paramref name="what"/>.
+    /// </summary>
+    private static void GroupSizes(InferenceContext c, string name, long total, string what)
+    {
+        if (!c.HasAttribute(name))
+        {
+            return;
+        }
+
+        ImmutableArray<long> sizes = c.GetInts(name);
+        if (sizes.IsEmpty || sizes.Any(s => s <= 0))
+        {
+            throw c.FailAttribute(name, "must be a non-empty list of positive group sizes");
+        }
+
+        long sum = 0;
+        foreach (long s in sizes)
+        {
+            sum += s;
+        }
+
+        if (sum != total)
+        {
+            throw c.FailAttribute(name, $"sizes sum to {sum} over {sizes.Length} groups, but {what} has {total} values");
+        }
+    }
+
     private static void SameAsInput(InferenceContext c) => c.SetOutput(0, c.InputShape(0));
 }

@@ -26,6 +26,8 @@ internal static class DarknetOracle
         capture = tempfile.mktemp()
         for i in range(1, len(sys.argv), 2):
             cfg, out = sys.argv[i], sys.argv[i + 1]
+            # darknet opens files a cfg names (tree=) from its working directory: parse from the cfg's folder
+            os.chdir(os.path.dirname(os.path.abspath(cfg)))
             libc.srand(1)
             sys.stderr.flush()
             saved = os.dup(2)

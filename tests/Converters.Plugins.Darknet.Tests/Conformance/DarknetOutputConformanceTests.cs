@@ -28,7 +28,7 @@ public sealed class DarknetOutputConformanceTests(ITestOutputHelper output) : ID
     /// the requested layers. The layer and network structs are laid out from darknet.h (its non-GPU fields).
     /// </summary>
     private const string Script = """
-        import ctypes, re, sys
+        import ctypes, os, re, sys
         import numpy as np
         HEADER = '/usr/lib/darknet/include/darknet.h'
         def layout(marker):
@@ -78,6 +78,8 @@ public sealed class DarknetOutputConformanceTests(ITestOutputHelper output) : ID
         def floats(pointer, count):
             return np.ctypeslib.as_array((ctypes.c_float * count).from_address(pointer))
         cfg, weights, x = sys.argv[1], sys.argv[2], np.ascontiguousarray(np.fromfile(sys.argv[3], dtype=np.float32))
+        # darknet opens files a cfg names (tree=) from its working directory: run from the cfg's folder
+        os.chdir(os.path.dirname(os.path.abspath(cfg)))
         libc.srand(1)
         net = lib.parse_network_cfg(cfg.encode())
         count = ctypes.c_int.from_address(net + N['n']).value
@@ -102,6 +104,40 @@ public sealed class DarknetOutputConformanceTests(ITestOutputHelper output) : ID
             floats(pointer, field(base, 'outputs', ctypes.c_int)).astype(np.float32).tofile(sys.argv[i + 1])
         lib.free_network(net)
         print(fixed)
+        """;
+
+    /// <summary>
+    /// Darknet's softmax_tree kernel (blas_kernels.cu, the GPU forward of a [region] with 'tree') in numpy,
+    /// applied to darknet's own output of the layer before the region: logistic on x, y and objectness,
+    /// w and h raw, and per anchor and position a softmax (temperature 1) over each group of consecutive
+    /// tree lines with the same parent (read_tree). Arguments: input .bin, tree file, num, coords, classes,
+    /// plane, output .bin.
+    /// </summary>
+    private const string RegionTreeScript = """
+        import sys
+        import numpy as np
+        x = np.fromfile(sys.argv[1], dtype=np.float32).astype(np.float64)
+        tree, out = sys.argv[2], sys.argv[7]
+        num, coords, classes, plane = (int(v) for v in sys.argv[3:7])
+        sizes, last = [], None
+        for line in open(tree):
+            parent = int(line.split()[1])
+            if parent != last:
+                sizes.append(0)
+                last = parent
+            sizes[-1] += 1
+        assert sum(sizes) == classes, (sum(sizes), classes)
+        y = x.reshape(-1, num, coords + classes + 1, plane).copy()
+        for e in (0, 1, coords):
+            y[:, :, e] = 1 / (1 + np.exp(-y[:, :, e]))
+        start = coords + 1
+        for size in sizes:
+            g = y[:, :, start:start + size]
+            g = np.exp(g - g.max(axis=2, keepdims=True))
+            y[:, :, start:start + size] = g / g.sum(axis=2, keepdims=True)
+            start += size
+        y.astype(np.float32).tofile(out)
+        print(len(sizes))
         """;
 
     private readonly TempDirectory _folder = new();
@@ -137,8 +173,15 @@ public sealed class DarknetOutputConformanceTests(ITestOutputHelper output) : ID
             return;
         }
 
-        // Given: a small copy of the cfg and a seeded random input in [0, 1)
-        string cfg = BatchOfOne(DebianCfgs.SmallCopy(folder, name, DebianCfgs.SizeFor(name)));
+        // Given: a small copy of the cfg
+        Compare(BatchOfOne(DebianCfgs.SmallCopy(folder, name, DebianCfgs.SizeFor(name))), folder, output);
+    }
+
+    /// <summary>Runs <paramref name="cfg"/> (batch 1) in darknet and in our engine and compares the graph outputs, the two layers before each, and <paramref name="layers"/>.</summary>
+    internal static void Compare(string cfg, TempDirectory folder, ITestOutputHelper output, IReadOnlyList<int>? layers = null)
+    {
+        // Given: a seeded random input in [0, 1)
+        string name = Path.GetFileName(cfg);
         Model shapes = new DarknetFormat().Read([ModelFile.Open(cfg)], FormatOptions.Empty);
         ValueInfo input = shapes.Graph.Inputs[0];
         var random = new Random(1);
@@ -158,6 +201,7 @@ public sealed class DarknetOutputConformanceTests(ITestOutputHelper output) : ID
         // to one-hot, so its inputs are compared as well)
         List<string> compared = [.. shapes.Graph.Outputs
             .SelectMany(v => new[] { 0, 1, 2 }.Select(back => int.Parse(v, CultureInfo.InvariantCulture) - back))
+            .Concat(layers ?? [])
             .Where(layer => layer >= 0)
             .Select(layer => layer.ToString(CultureInfo.InvariantCulture))
             .Where(v => shapes.Graph.FindValue(v) is not null)
@@ -185,21 +229,44 @@ public sealed class DarknetOutputConformanceTests(ITestOutputHelper output) : ID
         var errors = new List<(string Layer, double Error)>();
         foreach (string value in compared)
         {
-            float[] expected = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(folder.Combine($"darknet_{value}.bin"))).ToArray();
+            bool treeRegion = DebianCfgs.TreeRegions.Contains(name) && model.Graph.Outputs.Contains(value);
+            float[] expected = treeRegion
+                ? TreeRegionReference(model, value, folder.Combine($"darknet_{value}.bin"), folder, report)
+                : MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(folder.Combine($"darknet_{value}.bin"))).ToArray();
             ReadOnlySpan<float> actual = ours[value].AsSpan<float>();
             actual.Length.ShouldBe(expected.Length, $"layer {value}");
             expected.All(float.IsFinite).ShouldBeTrue($"darknet's layer {value} is not finite");
             double error = RelativeMaxError(actual, expected);
             errors.Add((value, error));
-            report.Append(CultureInfo.InvariantCulture, $" layer {value} ({ours[value].Shape}, max|darknet| {MaxAbs(expected):G4}): relative max error {error:E2};");
+            report.Append(CultureInfo.InvariantCulture, $" layer {value} ({ours[value].Shape}, max|expected| {MaxAbs(expected):G4}): relative max error {error:E2};");
         }
 
         output.WriteLine(report.ToString());
         errors.ShouldAllBe(e => e.Error <= Tolerance, report.ToString());
     }
 
+    /// <summary>
+    /// A [region] with a class tree: libdarknet's CPU output is not finite there (see
+    /// <see cref="DebianCfgs.TreeRegions"/>), so the expected value is darknet's softmax_tree semantics
+    /// (<see cref="RegionTreeScript"/>) applied to darknet's output of the layer before.
+    /// </summary>
+    private static float[] TreeRegionReference(Model model, string value, string darknetOutput, TempDirectory folder, StringBuilder report)
+    {
+        Node region = model.Graph.Nodes.Single(n => n.Outputs[0] == value && n.OpType == "Region");
+        float[] darknet = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(darknetOutput)).ToArray();
+        int nonFinite = darknet.Count(v => !float.IsFinite(v));
+        nonFinite.ShouldBeGreaterThan(0, "libdarknet's CPU region with a tree is now finite: compare with it directly");
+        string tree = region.Metadata[DarknetMetadata.Keys].AsStrings().First(k => k.StartsWith("tree=", StringComparison.Ordinal))["tree=".Length..];
+        TensorShape shape = model.Graph.FindValue(value)!.Shape;
+        string before = folder.Combine($"darknet_{region.Inputs[0]}.bin");
+        string expected = folder.Combine($"reference_{value}.bin");
+        string groups = Oracle.Python.Run(RegionTreeScript, [before, tree, region.Attributes["num"].AsInt().ToString(CultureInfo.InvariantCulture), region.Attributes["coords"].AsInt().ToString(CultureInfo.InvariantCulture), region.Attributes["classes"].AsInt().ToString(CultureInfo.InvariantCulture), (shape[2] * shape[3]).ToString(CultureInfo.InvariantCulture), expected]).Trim();
+        report.Append(CultureInfo.InvariantCulture, $" layer {value}: libdarknet's CPU tree softmax left {nonFinite} of {darknet.Length} values non-finite, compared with softmax_tree over {groups} groups instead;");
+        return MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(expected)).ToArray();
+    }
+
     /// <summary>Rewrites [net] batch and subdivisions to 1, so darknet allocates one image per layer.</summary>
-    private static string BatchOfOne(string cfg)
+    internal static string BatchOfOne(string cfg)
     {
         var builder = new StringBuilder();
         bool inNet = false;

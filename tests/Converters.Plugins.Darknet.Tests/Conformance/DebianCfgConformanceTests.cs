@@ -69,27 +69,6 @@ public sealed class DebianCfgConformanceTests(ITestOutputHelper output) : IDispo
         output.WriteLine($"{name}: {layers} layers, weights {new FileInfo(weights).Length:N0} bytes identical, table of {originalTable.Length} lines identical, {compared} output shapes equal darknet's");
     }
 
-    public static TheoryData<string> UnmodelledCfgs => DebianCfgs.UnmodelledNames();
-
-    [Theory]
-    [MemberData(nameof(UnmodelledCfgs))]
-    public void Read_DebianCfgTheIrCannotExpress_FailsAtTheLineThatSaysWhy(string name)
-    {
-        // Given: a Debian cfg using a Darknet feature the IR does not model
-        string cfg = Path.Combine(DarknetOracle.CfgFolder, name);
-        (int layer, string key, string message) = DebianCfgs.Unmodelled[name];
-        int line = File.ReadLines(cfg).Select((text, i) => (text, i)).Where(t => t.text.Replace(" ", string.Empty, StringComparison.Ordinal).StartsWith(key + "=", StringComparison.Ordinal)).Select(t => t.i + 1).First();
-
-        // When
-        var ex = Should.Throw<ModelFormatException>(() => new DarknetFormat().Read([ModelFile.Open(cfg)], FormatOptions.Empty));
-
-        // Then
-        ex.FilePath.ShouldBe(cfg);
-        ex.Line.ShouldBe(line);
-        ex.FieldPath.ShouldEndWith($"#{layer}.{key}");
-        ex.Message.ShouldEndWith(message);
-    }
-
     internal static bool FilesEqual(string left, string right)
     {
         using FileStream a = File.OpenRead(left);
