@@ -10,6 +10,7 @@ usage: /usr/bin/python3 darknet_vs_opencv.py CFG OUTDIR REPEATS
 3. Times OpenCV 4.6 cv2.dnn.readNetFromDarknet (2 threads) and saves, for every [yolo] layer, the
    preceding convolution with Darknet's yolo logistic applied (x, y, objectness, classes) as
    OUTDIR/opencv_<k>.npy: what our Yolo op returns, in graph-output order.
+4. Times Debian's libdarknet network_predict on the same weights and input (DARKNET_REPEATS, default 3).
 Then run ours: converters run CFG OUTDIR/model.weights --input OUTDIR/x.npy -o OUTDIR/ours --repeat N --threads 2
 """
 import ctypes, os, shutil, sys, time
@@ -96,3 +97,18 @@ for k, h in enumerate(heads):
     a[:, :, sel, :] = 1 / (1 + np.exp(-a[:, :, sel, :]))
     np.save(os.path.join(out, f'opencv_{k}.npy'), a.reshape(conv.shape))
 print(f'opencv {cv2.__version__} readNetFromDarknet, 2 threads: median {sorted(t)[len(t) // 2]:.1f} ms over {repeats} runs')
+
+# Debian's darknet itself: network_predict on the same weights and input (its CPU build runs on one
+# thread). DARKNET_REPEATS (default 3) forwards after one warm-up; yolov3@608 takes seconds each.
+lib.network_predict.restype = ctypes.POINTER(ctypes.c_float)
+lib.network_predict.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_float)]
+dn = lib.load_network(cfg.encode(), weights.encode(), 0)
+xd = np.ascontiguousarray(x.reshape(-1))
+ptr = xd.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+lib.network_predict(dn, ptr)
+td = []
+for _ in range(int(os.environ.get('DARKNET_REPEATS', '3'))):
+    s = time.perf_counter()
+    lib.network_predict(dn, ptr)
+    td.append((time.perf_counter() - s) * 1000)
+print(f'darknet (Debian libdarknet network_predict): median {sorted(td)[len(td) // 2]:.1f} ms over {len(td)} runs')
