@@ -1,3 +1,4 @@
+using Converters.Testing.Cli;
 using System.Text;
 using Converters.Abstractions;
 using Converters.Testing;

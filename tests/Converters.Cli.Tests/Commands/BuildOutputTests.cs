@@ -1,3 +1,4 @@
+using Converters.Testing.Cli;
 using System.Diagnostics;
 using Converters.Testing;
 

@@ -1,3 +1,5 @@
+using Converters.Testing.Cli;
+
 namespace Converters.Cli.Tests.Commands;
 
 public sealed class RootCommandTests

@@ -1,3 +1,4 @@
+using Converters.Testing.Cli;
 using System.Text.Json;
 using Converters.Abstractions;
 using Converters.Cli.Commands;

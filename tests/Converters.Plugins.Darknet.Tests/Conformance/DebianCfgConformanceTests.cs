@@ -1,3 +1,4 @@
+using Converters.Testing.Cli;
 using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Testing;

@@ -1,3 +1,4 @@
+using Converters.Testing.Cli;
 using Converters.Plugins.Darknet.Tests.Cfg;
 using Converters.Testing;
 using Xunit.Abstractions;

@@ -1,3 +1,4 @@
+using Converters.Testing.Cli;
 using System.Globalization;
 using Converters.Abstractions;
 using Converters.Ir;

@@ -1,11 +1,15 @@
 using System.Reflection;
+using Converters.Cli;
 using Converters.Hosting;
 using Spectre.Console;
 
-namespace Converters.Cli.Tests;
+namespace Converters.Testing.Cli;
 
-/// <summary>Runs the CLI in-process with consoles the test can read.</summary>
-internal static class CliRunner
+/// <summary>
+/// Runs the <c>converters</c> command in-process with consoles the test can read, and with the bundled
+/// plugins of the CLI build (the <c>CliOutputDirectory</c> metadata of this assembly names it).
+/// </summary>
+public static class CliRunner
 {
     /// <summary>The CLI's build output folder (holds plugins/ with the bundled plugins).</summary>
     public static string CliOutputDirectory { get; } = typeof(CliRunner).Assembly
