@@ -1,7 +1,7 @@
-using Converters.Testing.Cli;
 using System.Text;
 using Converters.Abstractions;
 using Converters.Testing;
+using Converters.Testing.Cli;
 
 namespace Converters.Plugins.Darknet.Tests;
 

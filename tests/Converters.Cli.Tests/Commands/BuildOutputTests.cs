@@ -1,6 +1,6 @@
-using Converters.Testing.Cli;
 using System.Diagnostics;
 using Converters.Testing;
+using Converters.Testing.Cli;
 
 namespace Converters.Cli.Tests.Commands;
 

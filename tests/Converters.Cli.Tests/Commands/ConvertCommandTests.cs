@@ -2,6 +2,7 @@ using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Samples.TextNet;
 using Converters.Testing;
+using Converters.Testing.Cli;
 
 namespace Converters.Cli.Tests.Commands;
 
@@ -46,7 +47,7 @@ public sealed class ConvertCommandTests : IDisposable
         CliResult result = CliRunner.Run("convert", Sample, "--to", "onnx", "-o", output);
 
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
-        result.ErrorLines.ShouldBe(["error: --to onnx: no loaded plugin writes that format; available: darknet, textnet"]);
+        result.ErrorLines.ShouldBe(["error: --to onnx: no loaded plugin writes that format; available: caffe, darknet, textnet"]);
         Directory.Exists(output).ShouldBeFalse();
     }
 

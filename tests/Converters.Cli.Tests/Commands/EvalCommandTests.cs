@@ -1,9 +1,9 @@
-using Converters.Testing.Cli;
 using System.Text;
 using System.Text.Json;
 using Converters.Ir;
 using Converters.Ir.Npy;
 using Converters.Testing;
+using Converters.Testing.Cli;
 
 namespace Converters.Cli.Tests.Commands;
 

@@ -3,6 +3,7 @@ using Converters.Ir;
 using Converters.Ir.Statistics;
 using Converters.Samples.TextNet;
 using Converters.Testing;
+using Converters.Testing.Cli;
 
 namespace Converters.Cli.Tests.Commands;
 
@@ -115,7 +116,7 @@ public sealed class InspectCommandTests : IDisposable
 
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
         result.ErrorLines.ShouldHaveSingleItem().ShouldBe(
-            $"error: {path}: no loaded plugin reads files with extension .onnx; loaded formats: darknet (.cfg, .weights); textnet (.tnet). Add a plugin folder with --plugins DIR.");
+            $"error: {path}: no loaded plugin reads files with extension .onnx; loaded formats: caffe (.prototxt, .caffemodel); darknet (.cfg, .weights); textnet (.tnet). Add a plugin folder with --plugins DIR.");
     }
 
     [Fact]

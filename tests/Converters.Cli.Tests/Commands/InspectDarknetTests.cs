@@ -1,5 +1,5 @@
-using Converters.Testing.Cli;
 using System.Text.Json;
+using Converters.Testing.Cli;
 using Converters.Testing.Oracles;
 using Xunit.Abstractions;
 

@@ -1,4 +1,3 @@
-using Converters.Testing.Cli;
 using System.Text.Json;
 using Converters.Abstractions;
 using Converters.Cli.Commands;
@@ -7,6 +6,7 @@ using Converters.Ir;
 using Converters.Ir.Npy;
 using Converters.Samples.TextNet;
 using Converters.Testing;
+using Converters.Testing.Cli;
 
 namespace Converters.Cli.Tests.Commands;
 

@@ -1,7 +1,7 @@
-using Converters.Testing.Cli;
 using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Testing;
+using Converters.Testing.Cli;
 using Xunit.Abstractions;
 
 namespace Converters.Plugins.Darknet.Tests.Conformance;

@@ -1,6 +1,6 @@
-using Converters.Testing.Cli;
 using System.Globalization;
 using Converters.Testing;
+using Converters.Testing.Cli;
 using Converters.Testing.Oracles;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
-using Converters.Testing.Cli;
 using Converters.Plugins.Darknet.Tests.Cfg;
 using Converters.Testing;
+using Converters.Testing.Cli;
 using Xunit.Abstractions;
 
 namespace Converters.Plugins.Darknet.Tests.Conformance;

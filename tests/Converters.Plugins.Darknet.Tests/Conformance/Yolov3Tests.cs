@@ -1,8 +1,8 @@
-using Converters.Testing.Cli;
 using System.Globalization;
 using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Ir.Statistics;
+using Converters.Testing.Cli;
 using Xunit.Abstractions;
 
 namespace Converters.Plugins.Darknet.Tests.Conformance;
