@@ -76,7 +76,7 @@ public static class DarknetComparison
 
         log.WriteLine($"{label}: ours, write ...");
         string output = folder.Combine("out");
-        double[] oursWrite = Timing.Measure(warmup, repeats, () => format.Write(model!, output, "yolov3", FormatOptions.Empty));
+        double[] oursWrite = Timing.Measure(warmup, repeats, () => format.Write(model!, output, "yolov3", FormatOptions.Empty), Timing.FlushDirtyPages);
         if (!File.ReadAllBytes(Path.Combine(output, "yolov3.weights")).AsSpan().SequenceEqual(File.ReadAllBytes(weights)))
         {
             throw new InvalidOperationException("our written yolov3.weights differs from darknet's; the comparison would not be of the same work.");
@@ -85,7 +85,7 @@ public static class DarknetComparison
         log.WriteLine($"{label}: write floor (the same bytes, no model work) ...");
         byte[] fileBytes = File.ReadAllBytes(weights);
         string floorTarget = folder.Combine("floor.weights");
-        double[] floorWrite = Timing.Measure(warmup, repeats, () => WriteFloor(fileBytes, floorTarget));
+        double[] floorWrite = Timing.Measure(warmup, repeats, () => WriteFloor(fileBytes, floorTarget), Timing.FlushDirtyPages);
 
         log.WriteLine($"{label}: OpenCV readNetFromDarknet ...");
         string json = Oracle.Python.Run(
@@ -112,6 +112,7 @@ public static class DarknetComparison
             "read: DarknetFormat.Read([yolov3.cfg, yolov3.weights]) — cfg parse, IR mapping, one bulk read per array into its tensor, shape inference and verification — vs cv2.dnn.readNetFromDarknet(cfg, weights) timed inside /usr/bin/python3; both files stay in the page cache after the warm-up on both sides.",
             "write: DarknetFormat.Write (cfg and weights to temporary files in the target folder, renamed into place) against the same OpenCV load: OpenCV cannot write Darknet, and the issue asks that reading and writing each be at least as fast as OpenCV's load. Our written weights are checked byte-identical to darknet's.",
             "write floor: the weights file's bytes from one array, written the way our writer writes (a temporary file preallocated with fallocate, positional 4 MiB writes over both cores, renamed over the previous output) with no model to walk: what writing 248 MB costs on this machine at all. The gap between it and OpenCV's load is the kernel's page-cache allocation for a new file plus freeing the replaced one.",
+            "Before each write repetition (ours and the floor), outside the timing, every dirty page is flushed to disk (sync), so each write starts from the same state; otherwise the write-back of the previous repetitions' 248 MB throttles later ones at random (seen: 60 to 450 ms for the same write).",
             "read, fresh process: one read per new process (ours after JIT-compiling the reader on a tiny model, OpenCV after import cv2), median over the same number of processes; the model's memory is touched for the first time, as in a command-line run.",
             "Each side frees the previous model and runs a full garbage collection before each repetition, outside the timing.",
         ];
