@@ -2,7 +2,7 @@ using System.Text;
 using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Plugins.Caffe.Mapping;
-using Converters.Plugins.Caffe.Prototxt;
+using Converters.Protobuf.Text;
 using Converters.Plugins.Caffe.Proto;
 using Converters.Plugins.Caffe.Weights;
 
@@ -16,7 +16,7 @@ internal static class CaffeReader
 
     public static Model Read(string prototxtPath, string? caffemodelPath, TensorShape? dataShape)
     {
-        PrototxtDocument doc = ParseNet(prototxtPath);
+        TextFormatDocument doc = ParseNet(prototxtPath);
         NetParameter? weights = null;
         if (caffemodelPath is not null)
         {
@@ -34,7 +34,7 @@ internal static class CaffeReader
         }
     }
 
-    public static PrototxtDocument ParseNet(string path)
+    public static TextFormatDocument ParseNet(string path)
     {
         byte[] bytes = ModelFile.ReadAllBytes(path, MaxPrototxtBytes, " Is it a .caffemodel?");
         string text;
@@ -44,7 +44,7 @@ internal static class CaffeReader
         }
         catch (DecoderFallbackException ex)
         {
-            throw new PrototxtException($"the file is not UTF-8 text (byte {ex.Index}); a prototxt is protobuf text format. Is it a binary .caffemodel?", ex)
+            throw new TextFormatException($"the file is not UTF-8 text (byte {ex.Index}); a prototxt is protobuf text format. Is it a binary .caffemodel?", ex)
             {
                 FilePath = path,
                 ByteOffset = ex.Index,
@@ -53,16 +53,16 @@ internal static class CaffeReader
 
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            throw new PrototxtException("the file contains NUL bytes: a prototxt is protobuf text format. Is it a binary .caffemodel?") { FilePath = path, ByteOffset = text.IndexOf('\0', StringComparison.Ordinal) };
+            throw new TextFormatException("the file contains NUL bytes: a prototxt is protobuf text format. Is it a binary .caffemodel?") { FilePath = path, ByteOffset = text.IndexOf('\0', StringComparison.Ordinal) };
         }
 
         try
         {
-            return PrototxtParser.Parse<NetParameter>(path, text);
+            return TextFormatParser.Parse<NetParameter>(path, text);
         }
-        catch (PrototxtException ex) when (ex.FieldPath is { } field && field.StartsWith("layers[", StringComparison.Ordinal) && field.EndsWith("].layer", StringComparison.Ordinal))
+        catch (TextFormatException ex) when (ex.FieldPath is { } field && field.StartsWith("layers[", StringComparison.Ordinal) && field.EndsWith("].layer", StringComparison.Ordinal))
         {
-            throw new PrototxtException("legacy V0 layers (layers { layer { ... } }) are not supported; upgrade the file with Caffe's upgrade_net_proto_text tool first", ex)
+            throw new TextFormatException("legacy V0 layers (layers { layer { ... } }) are not supported; upgrade the file with Caffe's upgrade_net_proto_text tool first", ex)
             {
                 FilePath = ex.FilePath,
                 Line = ex.Line,

@@ -515,7 +515,7 @@ internal sealed partial class CaffeImporter
         List<long> dims = ReshapeDims(ShapeOf(x), p, out string? problem) ?? throw LayerError(problem!.StartsWith("axis", StringComparison.Ordinal) ? "reshape_param.axis" : "reshape_param.shape", problem);
         Node node = Emit("Reshape", null, [x], [Top(0)]);
         node.Attributes["shape"] = AttributeValue.FromInts(dims);
-        node.Metadata[CaffeMetadata.ReshapeSpec] = Prototxt.PrototxtPrinter.Print(p);
+        node.Metadata[CaffeMetadata.ReshapeSpec] = CaffeTextStyle.Print(p);
     }
 
     /// <summary>Caffe's Reshape: <c>shape</c> replaces axes [axis, axis + num_axes); 0 copies an input dim, -1 is inferred.</summary>

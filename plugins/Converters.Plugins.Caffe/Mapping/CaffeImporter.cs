@@ -4,7 +4,7 @@ using Converters.Ir;
 using Converters.Ir.Diagnostics;
 using Converters.Ir.Schemas;
 using Converters.Ir.Verification;
-using Converters.Plugins.Caffe.Prototxt;
+using Converters.Protobuf.Text;
 using Converters.Plugins.Caffe.Proto;
 using Converters.Plugins.Caffe.Weights;
 using Google.Protobuf;
@@ -25,7 +25,7 @@ internal sealed partial class CaffeImporter
     private static readonly HashSet<string> s_keptParamFields =
         ["weight_filler", "bias_filler", "filler", "engine", "stable_prod_grad", "moving_average_fraction", "use_global_stats", "force_nd_im2col"];
 
-    private readonly PrototxtDocument _doc;
+    private readonly TextFormatDocument _doc;
     private readonly NetParameter _net;
     private readonly string _path;
     private readonly string? _modelPath;
@@ -57,7 +57,7 @@ internal sealed partial class CaffeImporter
     private string? _sourcePath;
     private Dictionary<string, string> _pendingTops = new(StringComparer.Ordinal);
 
-    private CaffeImporter(PrototxtDocument doc, string? modelPath, NetParameter? weights, TensorShape? dataShape)
+    private CaffeImporter(TextFormatDocument doc, string? modelPath, NetParameter? weights, TensorShape? dataShape)
     {
         _doc = doc;
         _net = (NetParameter)doc.Root;
@@ -68,7 +68,7 @@ internal sealed partial class CaffeImporter
         _prefix = _net.Layers.Count > 0 ? "layers" : "layer";
     }
 
-    public static Model Import(PrototxtDocument doc, string? modelPath, NetParameter? weights, TensorShape? dataShape)
+    public static Model Import(TextFormatDocument doc, string? modelPath, NetParameter? weights, TensorShape? dataShape)
     {
         var importer = new CaffeImporter(doc, modelPath, weights, dataShape);
         return importer.Run();
@@ -203,7 +203,7 @@ internal sealed partial class CaffeImporter
 
         if (IsTrainingOnly(_layer))
         {
-            _skipped.Add(string.Create(CultureInfo.InvariantCulture, $"{_index}\t{PrototxtPrinter.Print(_layer)}"));
+            _skipped.Add(string.Create(CultureInfo.InvariantCulture, $"{_index}\t{CaffeTextStyle.Print(_layer)}"));
             DeclareDataTops();
             return;
         }
@@ -237,7 +237,7 @@ internal sealed partial class CaffeImporter
             head.Metadata[CaffeMetadata.Extra] = extra;
         }
 
-        if (_doc.LeadingComments.TryGetValue(_origins[_index], out List<string>? comments))
+        if (_doc.LeadingComments.TryGetValue(_origins[_index], out IReadOnlyList<string>? comments))
         {
             head.Metadata[CaffeMetadata.Comments] = AttributeValue.FromStrings(comments);
         }
@@ -607,7 +607,7 @@ internal sealed partial class CaffeImporter
         rest.InputDim.Clear();
         rest.Layer.Clear();
         rest.Layers.Clear();
-        string netExtra = PrototxtPrinter.Print(rest);
+        string netExtra = CaffeTextStyle.Print(rest);
         if (netExtra.Length > 0)
         {
             model.Metadata[CaffeMetadata.NetExtra] = netExtra;
@@ -663,7 +663,7 @@ internal sealed partial class CaffeImporter
             extra.InputParam = null;
         }
 
-        return PrototxtPrinter.Print(extra);
+        return CaffeTextStyle.Print(extra);
     }
 
     /// <summary>The <c>*_param</c> field a layer type is configured by, or null.</summary>

@@ -2,6 +2,7 @@ using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Plugins.Caffe.Mapping;
 using Converters.Plugins.Caffe.Proto;
+using Converters.Protobuf.Text;
 
 namespace Converters.Plugins.Caffe.Writing;
 
@@ -452,7 +453,7 @@ internal sealed partial class CaffeExporter
             return null;
         }
 
-        var p = (ReshapeParameter)Prototxt.PrototxtParser.Parse<ReshapeParameter>($"metadata:{n.Name}.{CaffeMetadata.ReshapeSpec}", text).Root;
+        var p = (ReshapeParameter)TextFormatParser.Parse<ReshapeParameter>($"metadata:{n.Name}.{CaffeMetadata.ReshapeSpec}", text).Root;
         List<long>? dims = CaffeImporter.ReshapeDims(input, p, out _);
         return dims is not null && dims.SequenceEqual(Ints(n, "shape")) ? p : null;
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Converters.Abstractions;
 using Converters.Ir;
-using Converters.Plugins.Caffe.Prototxt;
+using Converters.Protobuf.Text;
 using Converters.Plugins.Caffe.Proto;
 
 namespace Converters.Plugins.Caffe.Writing;
@@ -59,7 +59,7 @@ internal sealed partial class CaffeExporter
     {
         if (_model.Metadata.TryGetValue(CaffeMetadata.NetExtra, out AttributeValue? netExtra))
         {
-            Net.MergeFrom((NetParameter)PrototxtParser.Parse<NetParameter>("metadata:" + CaffeMetadata.NetExtra, netExtra.AsString()).Root);
+            Net.MergeFrom((NetParameter)TextFormatParser.Parse<NetParameter>("metadata:" + CaffeMetadata.NetExtra, netExtra.AsString()).Root);
         }
 
         Net.Name = _model.Metadata.TryGetValue(CaffeMetadata.NetName, out AttributeValue? name) ? name.AsString() : _graph.Name;
@@ -144,7 +144,7 @@ internal sealed partial class CaffeExporter
         var layer = new LayerParameter { Name = layerName, Type = "Input", InputParam = new InputParameter() };
         if (_model.Metadata.TryGetValue(CaffeMetadata.InputLayer + ".extra", out AttributeValue? extra))
         {
-            layer.MergeFrom((LayerParameter)PrototxtParser.Parse<LayerParameter>("metadata:" + CaffeMetadata.InputLayer, extra.AsString()).Root);
+            layer.MergeFrom((LayerParameter)TextFormatParser.Parse<LayerParameter>("metadata:" + CaffeMetadata.InputLayer, extra.AsString()).Root);
         }
 
         foreach (ValueInfo input in declared)
@@ -179,7 +179,7 @@ internal sealed partial class CaffeExporter
                 throw new ModelFormatException($"metadata '{CaffeMetadata.SkippedLayers}' has an entry without its 'index<TAB>' prefix") { FieldPath = CaffeMetadata.SkippedLayers };
             }
 
-            var layer = (LayerParameter)PrototxtParser.Parse<LayerParameter>("metadata:" + CaffeMetadata.SkippedLayers, entry[(tab + 1)..]).Root;
+            var layer = (LayerParameter)TextFormatParser.Parse<LayerParameter>("metadata:" + CaffeMetadata.SkippedLayers, entry[(tab + 1)..]).Root;
             List<BlobProto> blobs = [.. layer.Blobs];
             layer.Blobs.Clear();
             _layers.Insert(Math.Min(index, _layers.Count), new ExportedLayer(layer, blobs, null));
@@ -267,7 +267,7 @@ internal sealed partial class CaffeExporter
         layer.Top.AddRange(Tops(group, outputValues, bottoms));
         string? extra = Meta(head, CaffeMetadata.Extra);
         LayerParameter? extraFields = extra is not null && name is null
-            ? (LayerParameter)PrototxtParser.Parse<LayerParameter>($"metadata:{head.Name}.{CaffeMetadata.Extra}", extra).Root
+            ? (LayerParameter)TextFormatParser.Parse<LayerParameter>($"metadata:{head.Name}.{CaffeMetadata.Extra}", extra).Root
             : null;
         List<string>? comments = name is null && head.Metadata.TryGetValue(CaffeMetadata.Comments, out AttributeValue? c) && c.Kind == AttributeKind.Strings ? [.. c.AsStrings()] : null;
         var exported = new ExportedLayer(layer, [], comments) { Extra = extraFields };

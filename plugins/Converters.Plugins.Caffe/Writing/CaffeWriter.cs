@@ -2,7 +2,7 @@ using System.Text;
 using Converters.Abstractions;
 using Converters.Ir;
 using Converters.Plugins.Caffe.Mapping;
-using Converters.Plugins.Caffe.Prototxt;
+using Converters.Protobuf.Text;
 using Converters.Plugins.Caffe.Proto;
 using Google.Protobuf;
 
@@ -15,12 +15,12 @@ internal static class CaffeWriter
     {
         var exporter = new CaffeExporter(model);
         exporter.Export();
-        (NetParameter text, NetParameter binary, Dictionary<IMessage, List<string>> comments) = Assemble(exporter, legacy);
+        (NetParameter text, NetParameter binary, Dictionary<IMessage, IReadOnlyList<string>> comments) = Assemble(exporter, legacy);
 
         using var files = new AtomicFileSet(outputDirectory);
         using (Stream stream = files.Create(baseName + ".prototxt"))
         {
-            byte[] bytes = new UTF8Encoding(false).GetBytes(PrototxtPrinter.Print(text, exporter.HeaderComments, comments));
+            byte[] bytes = new UTF8Encoding(false).GetBytes(TextFormatPrinter.Print(text, CaffeTextStyle.Options, exporter.HeaderComments, comments));
             stream.Write(bytes);
         }
 
@@ -32,11 +32,11 @@ internal static class CaffeWriter
         return files.Commit();
     }
 
-    internal static (NetParameter Text, NetParameter Binary, Dictionary<IMessage, List<string>> Comments) Assemble(CaffeExporter exporter, bool legacy)
+    internal static (NetParameter Text, NetParameter Binary, Dictionary<IMessage, IReadOnlyList<string>> Comments) Assemble(CaffeExporter exporter, bool legacy)
     {
         NetParameter text = exporter.Net.Clone();
         NetParameter binary = exporter.Net.Clone();
-        var comments = new Dictionary<IMessage, List<string>>(ReferenceEqualityComparer.Instance);
+        var comments = new Dictionary<IMessage, IReadOnlyList<string>>(ReferenceEqualityComparer.Instance);
         if (legacy)
         {
             ConvertInputLayerToLegacy(exporter, text, binary);

@@ -1,9 +1,10 @@
-using Converters.Plugins.Caffe.Prototxt;
 using Converters.Plugins.Caffe.Proto;
+using Converters.Protobuf.Text;
 
-namespace Converters.Plugins.Caffe.Tests.Prototxt;
+namespace Converters.Plugins.Caffe.Tests;
 
-public sealed class PrototxtParserTests
+/// <summary>Caffe nets and solvers through the shared text-format library, in Caffe's layout.</summary>
+public sealed class CaffeTextStyleTests
 {
     private const string Lenet = """
         # LeNet, deploy form
@@ -36,7 +37,7 @@ public sealed class PrototxtParserTests
     public void Parse_LenetStyleText_ReadsEveryFieldForm()
     {
         // When
-        PrototxtDocument doc = PrototxtParser.Parse<NetParameter>("lenet.prototxt", Lenet);
+        TextFormatDocument doc = TextFormatParser.Parse<NetParameter>("lenet.prototxt", Lenet);
 
         // Then
         var net = (NetParameter)doc.Root;
@@ -58,28 +59,6 @@ public sealed class PrototxtParserTests
     }
 
     [Fact]
-    public void Parse_ListsEscapesAndSpecialNumbers_Decoded()
-    {
-        // Given
-        const string text = """
-            name: "a\"b\\c\n\x41\101" 'd'
-            input_dim: [1, 3, 0x10, 16]
-            layer { name: "s" type: "Eltwise" eltwise_param { coeff: [1., -2.5e-1, inf, -inf] operation: MAX } }
-            force_backward: True
-            """;
-
-        // When
-        var net = (NetParameter)PrototxtParser.Parse<NetParameter>("x.prototxt", text).Root;
-
-        // Then
-        net.Name.ShouldBe("a\"b\\c\nAAd");
-        net.InputDim.ShouldBe([1, 3, 16, 16]);
-        net.Layer[0].EltwiseParam.Coeff.ShouldBe([1f, -0.25f, float.PositiveInfinity, float.NegativeInfinity]);
-        net.Layer[0].EltwiseParam.Operation.ShouldBe(EltwiseParameter.Types.EltwiseOp.Max);
-        net.ForceBackward.ShouldBeTrue();
-    }
-
-    [Fact]
     public void Parse_SolverFile_ReadsSolverParameter()
     {
         // Given: a solver definition, as in Caffe's examples
@@ -92,7 +71,7 @@ public sealed class PrototxtParserTests
             """;
 
         // When
-        var solver = (SolverParameter)PrototxtParser.Parse<SolverParameter>("solver.prototxt", text).Root;
+        var solver = (SolverParameter)TextFormatParser.Parse<SolverParameter>("solver.prototxt", text).Root;
 
         // Then
         solver.Net.ShouldBe("examples/mnist/lenet_train_test.prototxt");
@@ -122,7 +101,7 @@ public sealed class PrototxtParserTests
     public void Parse_MalformedText_ThrowsWithLineColumnAndFieldPath(string text, int line, int column, string field, string message)
     {
         // When
-        var ex = Should.Throw<PrototxtException>(() => PrototxtParser.Parse<NetParameter>("bad.prototxt", text));
+        var ex = Should.Throw<TextFormatException>(() => TextFormatParser.Parse<NetParameter>("bad.prototxt", text));
 
         // Then
         ex.FilePath.ShouldBe("bad.prototxt");
@@ -130,5 +109,49 @@ public sealed class PrototxtParserTests
         ex.Column.ShouldBe(column);
         (ex.FieldPath ?? string.Empty).ShouldBe(field);
         ex.Message.ShouldContain(message);
+    }
+
+    [Fact]
+    public void Print_Net_WritesCaffeLayout()
+    {
+        // Given
+        var net = new NetParameter { Name = "n" };
+        var layer = new LayerParameter { Name = "pool", Type = "Pooling", PoolingParam = new PoolingParameter { Pool = PoolingParameter.Types.PoolMethod.Ave, KernelSize = 3 } };
+        layer.Bottom.Add("x");
+        layer.Top.Add("y");
+        net.Layer.Add(layer);
+        var eltwise = new LayerParameter { Name = "e\"q", EltwiseParam = new EltwiseParameter() };
+        eltwise.EltwiseParam.Coeff.AddRange([0.1f, 1e-5f, float.NegativeInfinity]);
+        net.Layer.Add(eltwise);
+
+        // When
+        string text = TextFormatPrinter.Print(net, CaffeTextStyle.Options, [" header"], new Dictionary<Google.Protobuf.IMessage, IReadOnlyList<string>>(ReferenceEqualityComparer.Instance) { [layer] = [" a pool"] });
+
+        // Then
+        text.ShouldBe("""
+            # header
+
+            name: "n"
+            # a pool
+            layer {
+              name: "pool"
+              type: "Pooling"
+              bottom: "x"
+              top: "y"
+              pooling_param {
+                pool: AVE
+                kernel_size: 3
+              }
+            }
+            layer {
+              name: "e\"q"
+              eltwise_param {
+                coeff: 0.1
+                coeff: 1e-05
+                coeff: -inf
+              }
+            }
+
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 }

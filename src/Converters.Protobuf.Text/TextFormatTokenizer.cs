@@ -1,23 +1,22 @@
-using System.Globalization;
 using System.Text;
 
-namespace Converters.Plugins.Caffe.Prototxt;
+namespace Converters.Protobuf.Text;
 
 /// <summary>
 /// Splits protobuf text format into tokens with their line and column, decoding strings (single or
-/// double quotes, C escapes) and collecting <c>#</c> comments.
+/// double quotes, C escapes, to bytes) and collecting <c>#</c> comments.
 /// </summary>
-internal sealed class PrototxtTokenizer
+internal sealed class TextFormatTokenizer
 {
     private readonly string _text;
     private readonly string _path;
-    private readonly List<PrototxtComment> _comments = [];
+    private readonly List<TextFormatComment> _comments = [];
     private int _index;
     private int _line = 1;
     private int _lineStart;
     private bool _tokenOnLine;
 
-    public PrototxtTokenizer(string path, string text)
+    public TextFormatTokenizer(string path, string text)
     {
         _path = path;
         _text = text;
@@ -29,14 +28,14 @@ internal sealed class PrototxtTokenizer
     }
 
     /// <summary>Comments seen so far, in file order.</summary>
-    public List<PrototxtComment> Comments => _comments;
+    public List<TextFormatComment> Comments => _comments;
 
-    public Token Next()
+    public TextFormatToken Next()
     {
         SkipSpaceAndComments();
         if (_index >= _text.Length)
         {
-            return new Token(TokenKind.End, string.Empty, _line, _index - _lineStart + 1);
+            return new TextFormatToken(TextFormatTokenKind.End, string.Empty, _line, _index - _lineStart + 1);
         }
 
         _tokenOnLine = true;
@@ -45,7 +44,7 @@ internal sealed class PrototxtTokenizer
         char c = _text[_index];
         if (c is '"' or '\'')
         {
-            return new Token(TokenKind.String, ReadString(c, line, column), line, column);
+            return TextFormatToken.FromBytes(ReadString(c, line, column), line, column);
         }
 
         if (char.IsAsciiLetter(c) || c == '_')
@@ -56,7 +55,7 @@ internal sealed class PrototxtTokenizer
                 _index++;
             }
 
-            return new Token(TokenKind.Identifier, _text[start.._index], line, column);
+            return new TextFormatToken(TextFormatTokenKind.Identifier, _text[start.._index], line, column);
         }
 
         if (char.IsAsciiDigit(c) || ((c is '-' or '+' or '.') && _index + 1 < _text.Length && (char.IsAsciiLetterOrDigit(_text[_index + 1]) || _text[_index + 1] == '.')))
@@ -75,11 +74,11 @@ internal sealed class PrototxtTokenizer
                 _index++;
             }
 
-            return new Token(TokenKind.Number, _text[start.._index], line, column);
+            return new TextFormatToken(TextFormatTokenKind.Number, _text[start.._index], line, column);
         }
 
         _index++;
-        return new Token(TokenKind.Symbol, c.ToString(), line, column);
+        return new TextFormatToken(TextFormatTokenKind.Symbol, c.ToString(), line, column);
     }
 
     private bool IsHex(int start)
@@ -113,7 +112,7 @@ internal sealed class PrototxtTokenizer
             {
                 int end = _text.IndexOf('\n', _index);
                 end = end < 0 ? _text.Length : end;
-                _comments.Add(new PrototxtComment(_line, _text[(_index + 1)..end].TrimEnd('\r'), !_tokenOnLine));
+                _comments.Add(new TextFormatComment(_line, _text[(_index + 1)..end].TrimEnd('\r'), !_tokenOnLine));
                 _index = end;
             }
             else
@@ -123,40 +122,43 @@ internal sealed class PrototxtTokenizer
         }
     }
 
-    private string ReadString(char quote, int line, int column)
+    private TextFormatException Error(string message, int line, int column) => new(message) { FilePath = _path, Line = line, Column = column };
+
+    private byte[] ReadString(char quote, int line, int column)
     {
-        var sb = new StringBuilder();
         var bytes = new List<byte>();
+        Span<byte> utf8 = stackalloc byte[4];
         _index++;
         while (true)
         {
             if (_index >= _text.Length || _text[_index] == '\n')
             {
-                throw new PrototxtException($"the string starting here has no closing {quote}") { FilePath = _path, Line = line, Column = column };
+                throw Error($"the string starting here has no closing {quote}", line, column);
             }
 
             char c = _text[_index];
             if (c == quote)
             {
                 _index++;
-                FlushBytes(bytes, sb);
-                return sb.ToString();
+                return [.. bytes];
             }
 
             if (c != '\\')
             {
-                FlushBytes(bytes, sb);
-                sb.Append(c);
-                _index++;
+                int length = char.IsHighSurrogate(c) && _index + 1 < _text.Length && char.IsLowSurrogate(_text[_index + 1]) ? 2 : 1;
+                int count = Encoding.UTF8.GetBytes(_text.AsSpan(_index, length), utf8);
+                bytes.AddRange(utf8[..count]);
+                _index += length;
                 continue;
             }
 
             if (_index + 1 >= _text.Length)
             {
-                throw new PrototxtException("a backslash ends the file inside a string") { FilePath = _path, Line = line, Column = column };
+                throw Error("a backslash ends the file inside a string", line, column);
             }
 
             char e = _text[_index + 1];
+            int escapeColumn = _index - _lineStart + 1;
             _index += 2;
             switch (e)
             {
@@ -172,14 +174,14 @@ internal sealed class PrototxtTokenizer
                 case '"': bytes.Add((byte)'"'); break;
                 case '?': bytes.Add((byte)'?'); break;
                 case 'x' or 'X':
-                    bytes.Add((byte)ReadDigits(16, 2, line, column));
+                    bytes.Add((byte)ReadDigits(16, 2, line, escapeColumn));
                     break;
                 case >= '0' and <= '7':
                     _index--;
-                    bytes.Add((byte)ReadDigits(8, 3, line, column));
+                    bytes.Add((byte)ReadDigits(8, 3, line, escapeColumn));
                     break;
                 default:
-                    throw new PrototxtException($"unknown escape '\\{e}' in a string") { FilePath = _path, Line = _line, Column = _index - _lineStart - 1 };
+                    throw Error($"unknown escape '\\{e}' in a string", _line, escapeColumn);
             }
         }
     }
@@ -188,24 +190,23 @@ internal sealed class PrototxtTokenizer
     {
         int value = 0;
         int count = 0;
-        while (count < max && _index < _text.Length && Uri.IsHexDigit(_text[_index]) && int.Parse(_text[_index].ToString(), NumberStyles.HexNumber, CultureInfo.InvariantCulture) < radix)
+        while (count < max && _index < _text.Length && HexValue(_text[_index]) is int digit && digit < radix)
         {
-            value = (value * radix) + int.Parse(_text[_index].ToString(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            value = (value * radix) + digit;
             _index++;
             count++;
         }
 
         return count == 0 || value > 255
-            ? throw new PrototxtException("a numeric escape in a string needs 1-3 octal or 1-2 hex digits for one byte") { FilePath = _path, Line = line, Column = column }
+            ? throw Error("a numeric escape in a string needs 1-3 octal digits (at most \\377) or 1-2 hex digits", line, column)
             : value;
     }
 
-    private static void FlushBytes(List<byte> bytes, StringBuilder sb)
+    private static int? HexValue(char c) => c switch
     {
-        if (bytes.Count > 0)
-        {
-            sb.Append(Encoding.UTF8.GetString([.. bytes]));
-            bytes.Clear();
-        }
-    }
+        >= '0' and <= '9' => c - '0',
+        >= 'a' and <= 'f' => c - 'a' + 10,
+        >= 'A' and <= 'F' => c - 'A' + 10,
+        _ => null,
+    };
 }

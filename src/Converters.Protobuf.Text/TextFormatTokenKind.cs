@@ -1,7 +1,7 @@
-namespace Converters.Plugins.Caffe.Prototxt;
+namespace Converters.Protobuf.Text;
 
 /// <summary>The kinds of protobuf text-format tokens.</summary>
-internal enum TokenKind
+internal enum TextFormatTokenKind
 {
     End,
     Identifier,
