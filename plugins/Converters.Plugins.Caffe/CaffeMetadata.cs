@@ -62,4 +62,7 @@ public static class CaffeMetadata
 
     /// <summary>Node (Crop): the reference blob whose shape the crop takes.</summary>
     public const string CropReference = "caffe.crop.reference";
+
+    /// <summary>Pooling node: 1 when the source layer spelt out <c>round_mode</c>, so the writer spells it out again.</summary>
+    public const string PoolRoundModeExplicit = "caffe.pool.round_mode";
 }

@@ -358,6 +358,10 @@ internal sealed partial class CaffeImporter
         node.Attributes["strides"] = AttributeValue.FromInts(sh, sw);
         node.Attributes["pads"] = AttributeValue.FromInts(ph, pw, ph, pw);
         node.Attributes["ceil_mode"] = p.RoundMode == PoolingParameter.Types.RoundMode.Ceil ? 1L : 0L;
+        if (p.HasRoundMode)
+        {
+            node.Metadata[CaffeMetadata.PoolRoundModeExplicit] = AttributeValue.FromInt(1);
+        }
         if (!max)
         {
             // Caffe divides by the window clipped to the padded input: the engine's count_include_pad rule.

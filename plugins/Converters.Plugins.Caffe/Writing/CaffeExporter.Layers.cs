@@ -439,10 +439,33 @@ internal sealed partial class CaffeExporter
             p.PadW = (uint)pads[1];
         }
 
-        if (!ceil)
+        // round_mode is a late BVLC field that OpenCV's Caffe importer (and older Caffe builds) reject:
+        // spell it out only when the source did, or when floor rounding really gives another size than
+        // Caffe's default ceil rounding on this input.
+        TensorShape? input = _graph.FindValue(n.Inputs[0])?.Shape;
+        bool sameSize = input is { Rank: 4 }
+            && FloorOutput(input[2], kernel[0], strides[0], 2 * pads[0]) == CaffeCeilOutput(input[2], kernel[0], strides[0], pads[0])
+            && FloorOutput(input[3], kernel[1], strides[1], 2 * pads[1]) == CaffeCeilOutput(input[3], kernel[1], strides[1], pads[1]);
+        if (n.Metadata.ContainsKey(CaffeMetadata.PoolRoundModeExplicit))
+        {
+            p.RoundMode = ceil ? PoolingParameter.Types.RoundMode.Ceil : PoolingParameter.Types.RoundMode.Floor;
+        }
+        else if (!ceil && !sameSize)
         {
             p.RoundMode = PoolingParameter.Types.RoundMode.Floor;
         }
+    }
+
+    /// <summary>Caffe's pooled size: ceil((size + 2 pad − kernel) / stride) + 1, less one if the last window would start in the padding.</summary>
+    private static long CaffeCeilOutput(long size, long kernel, long stride, long pad)
+    {
+        long pooled = ((size + (2 * pad) - kernel + stride - 1) / stride) + 1;
+        if (pad > 0 && (pooled - 1) * stride >= size + pad)
+        {
+            pooled--;
+        }
+
+        return pooled;
     }
 
     /// <summary>The reshape_param read from Caffe, when applied to the current input it still gives the node's shape.</summary>

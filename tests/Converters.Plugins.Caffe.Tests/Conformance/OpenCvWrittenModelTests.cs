@@ -78,4 +78,37 @@ public sealed class OpenCvWrittenModelTests(ITestOutputHelper output) : IDisposa
         after.Shape.ShouldBe(before.Shape);
         OpenCvCaffe.RelativeError(after, before).ShouldBeLessThanOrEqualTo(1e-6);
     }
+
+    [Theory]
+    [InlineData("tiny-cnn.tnet", "prob")]
+    public void ConvertCommand_BundledSampleToCaffe_OpenCvComputesOurOutputs(string sample, string outputName)
+    {
+        if (!Oracle.Python.Require(output, "cv2", "numpy"))
+        {
+            return;
+        }
+
+        // Given a sample of another format (TextNet: floor-mode pooling, residual Add, Concat, explicit tensors)
+        string path = RepositoryPaths.Combine("samples", "textnet", sample);
+        string name = Path.GetFileNameWithoutExtension(sample);
+
+        // When converted to Caffe, and run by us on the original
+        (int code, string stdout, string stderr) = CliRunner.Run("convert", path, "--to", "caffe", "-o", _folder.Combine("caffe"));
+        code.ShouldBe(0, stderr + stdout);
+        string prototxt = _folder.Combine($"caffe/{name}.prototxt");
+        string caffemodel = _folder.Combine($"caffe/{name}.caffemodel");
+        ValueInfo input = Reading.Read(prototxt, caffemodel).Graph.Inputs.Single();
+        TensorData x = OpenCvCaffe.Input(input.Shape, 5);
+        string xPath = _folder.Combine("x.npy");
+        NpyWriter.Write(xPath, x);
+        (code, stdout, stderr) = CliRunner.Run("run", path, "--input", xPath, "-o", _folder.Combine("ours"));
+        code.ShouldBe(0, stderr + stdout);
+
+        // Then OpenCV's Caffe importer loads the written net and computes the original's outputs
+        TensorData ours = NpyReader.Read(_folder.Combine("ours/0.npy"));
+        TensorData opencv = OpenCvCaffe.Forward(_folder, prototxt, caffemodel, outputName, new Dictionary<string, TensorData> { [input.Name] = x });
+        double error = OpenCvCaffe.RelativeError(ours, opencv);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sample}: relative max error {error:E2}"));
+        error.ShouldBeLessThanOrEqualTo(OpenCvCaffe.Tolerance);
+    }
 }

@@ -251,6 +251,54 @@ public sealed class CaffeWriterTests : IDisposable
         net.Layer[1].Top.ShouldBe(["y"]);
     }
 
+    [Theory]
+    [InlineData(32, 2, 2, false)] // floor (32-2)/2+1 = 16 = ceil: Caffe's default already gives it
+    [InlineData(32, 3, 2, true)] // floor 15, Caffe's ceil 16: only round_mode FLOOR says so
+    [InlineData(7, 3, 3, true)] // floor 2, ceil 3
+    public void Write_FloorPoolingFromOtherFormat_SpellsRoundModeOnlyWhenTheSizeDiffers(int size, int kernel, int stride, bool expectRoundMode)
+    {
+        // Given: a floor-mode MaxPool as another format's reader makes it (no Caffe metadata). OpenCV's
+        // Caffe importer and older Caffe builds reject the late BVLC field round_mode.
+        var graph = new Graph { Name = "g" };
+        graph.Inputs.Add(new ValueInfo("x", DataType.Float32, TensorShape.Of(1, 2, size, size)));
+        var pool = new Node("MaxPool", "pool", ["x"], ["y"]);
+        pool.Attributes["kernel_shape"] = AttributeValue.FromInts(kernel, kernel);
+        pool.Attributes["strides"] = AttributeValue.FromInts(stride, stride);
+        graph.Nodes.Add(pool);
+        graph.Outputs.Add("y");
+        Converters.Ir.Schemas.ShapeInference.Run(graph);
+        TensorShape expected = graph.FindValue("y")!.Shape;
+
+        // When
+        (string prototxt, string caffemodel) = Write(new Model(graph), $"pool{size}_{kernel}_{stride}");
+
+        // Then: round_mode appears exactly when needed, and the net read back has the same output size
+        File.ReadAllText(prototxt).Contains("round_mode", StringComparison.Ordinal).ShouldBe(expectRoundMode);
+        Model back = new CaffeFormat().Read([ModelFile.Open(prototxt), ModelFile.Open(caffemodel)], FormatOptions.Empty);
+        back.Graph.FindValue(back.Graph.Outputs[0])!.Shape.ShouldBe(expected);
+    }
+
+    [Fact]
+    public void Write_ExplicitRoundMode_IsKeptOnRoundTrip()
+    {
+        // Given a prototxt that spells out round_mode although ceil and floor agree here
+        string path = _folder.Combine("explicit.prototxt");
+        File.WriteAllText(path, """
+            input: "data" input_dim: 1 input_dim: 1 input_dim: 8 input_dim: 8
+            layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param { pool: MAX kernel_size: 2 stride: 2 round_mode: FLOOR } }
+            layer { name: "q" type: "Pooling" bottom: "p" top: "q" pooling_param { pool: MAX kernel_size: 2 stride: 2 round_mode: CEIL } }
+            """);
+        Model model = new CaffeFormat().Read([ModelFile.Open(path)], FormatOptions.Empty);
+
+        // When
+        (string prototxt, _) = Write(model, "explicit");
+
+        // Then
+        string text = File.ReadAllText(prototxt);
+        text.ShouldContain("round_mode: FLOOR");
+        text.ShouldContain("round_mode: CEIL");
+    }
+
     [Fact]
     public void Write_AsymmetricConvolutionPadding_ThrowsNamingTheNode()
     {
