@@ -28,6 +28,28 @@ internal sealed partial class DarknetExporter
         Finish(section, [], adjusted ? 2 : 1);
     }
 
+    /// <summary>
+    /// An element-wise Add of two layer outputs of one shape (a residual from another format) as
+    /// [shortcut]: darknet's shortcut adds the <c>from</c> layer to the previous one (alpha = beta = 1).
+    /// The later of the two operands becomes the previous layer, routed to if it is not.
+    /// </summary>
+    private void AddAsShortcut(Node node)
+    {
+        if (node.Inputs.Count != 2 || node.Inputs.Any(v => !_layerOf.ContainsKey(v)) || _shapes[node.Inputs[0]] != _shapes[node.Inputs[1]])
+        {
+            throw Cannot(node, "[shortcut] adds two layer outputs of the same shape; this Add has a constant operand or operands of different shapes");
+        }
+
+        bool firstIsLater = LayerOf(node, node.Inputs[0]) >= LayerOf(node, node.Inputs[1]);
+        string previous = firstIsLater ? node.Inputs[0] : node.Inputs[1];
+        string other = firstIsLater ? node.Inputs[1] : node.Inputs[0];
+        RequirePrevious(node, previous);
+        SectionBuilder section = Section(node, "shortcut");
+        section.Set("from", LayerOf(node, other) - Index, null);
+        int count = Activation(node, section, node.Outputs[0], 1, "linear");
+        Finish(section, [], count);
+    }
+
     private void Shortcut(Node node)
     {
         RequirePrevious(node, node.Inputs[0]);

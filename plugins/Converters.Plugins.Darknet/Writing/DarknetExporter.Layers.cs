@@ -11,7 +11,7 @@ internal sealed partial class DarknetExporter
     private static readonly string[] s_supported =
     [
         "Conv", "BatchNormalization", "Flatten", "Gemm", "MaxPool", "AveragePool", "GlobalAveragePool", "Concat", "Slice",
-        "Identity", "Shortcut", "Upsample", "Reorg", "Yolo", "Region", "Softmax", "Dropout", "ScaleChannels", "Mul",
+        "Identity", "Shortcut", "Add", "Upsample", "Reorg", "Yolo", "Region", "Softmax", "Dropout", "ScaleChannels", "Mul",
         "Power", "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Mish", "Swish", "Relu6", "Elu",
     ];
 
@@ -32,6 +32,7 @@ internal sealed partial class DarknetExporter
             case "Slice": SliceGroup(head); break;
             case "Identity": IdentityLayer(head); break;
             case "Shortcut": Shortcut(head); break;
+            case "Add": AddAsShortcut(head); break;
             case "Upsample": Upsample(head); break;
             case "Reorg": Reorg(head); break;
             case "Yolo": Yolo(head); break;

@@ -175,6 +175,65 @@ public sealed class DarknetWriterTests : IDisposable
     }
 
     [Fact]
+    public void Write_ResidualAdd_BecomesShortcutAndComputesTheSame()
+    {
+        // Given: a residual block from another format: c2 = conv(conv(x)); y = relu(c1 + c2), with the Add's
+        // operands in the "wrong" order for darknet (the earlier layer first) and random weights
+        var random = new Random(5);
+        TensorData Random(params int[] shape)
+        {
+            var t = TensorData.Zeros(DataType.Float32, TensorShape.Of(shape));
+            Span<float> v = t.AsSpan<float>();
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] = random.NextSingle() - 0.5f;
+            }
+
+            return t;
+        }
+
+        var g = new Graph();
+        g.Inputs.Add(new ValueInfo("x", DataType.Float32, TensorShape.Of(1, 3, 6, 6)));
+        g.AddInitializer("w1", Random(4, 3, 3, 3));
+        g.AddInitializer("b1", Random(4));
+        g.AddInitializer("w2", Random(4, 4, 3, 3));
+        g.AddInitializer("b2", Random(4));
+        g.Add(new Node("Conv", "c1", ["x", "w1", "b1"], ["c1"]).With("pads", AttributeValue.FromInts(1, 1, 1, 1)));
+        g.Add(new Node("Conv", "c2", ["c1", "w2", "b2"], ["c2"]).With("pads", AttributeValue.FromInts(1, 1, 1, 1)));
+        g.Add(new Node("Add", "res", ["c1", "c2"], ["res"]));
+        g.Add(new Node("Relu", "act", ["res"], ["y"]));
+        g.Outputs.Add("y");
+        var model = new Model(g);
+        Converters.Ir.Schemas.ShapeInference.Run(g);
+
+        // When
+        new DarknetFormat().Write(model, _folder.Combine("res"), "res", FormatOptions.Empty);
+
+        // Then: a [shortcut] from the first conv onto the second, relu fused, and the same outputs
+        string text = File.ReadAllText(_folder.Combine("res/res.cfg"));
+        text.ShouldEndWith("[shortcut]\nfrom=-2\nactivation=relu\n");
+        Model copy = new DarknetFormat().Read([ModelFile.Open(_folder.Combine("res/res.cfg")), ModelFile.Open(_folder.Combine("res/res.weights"))], FormatOptions.Empty);
+        var inputs = new Dictionary<string, TensorData> { ["x"] = Random(1, 3, 6, 6) };
+        TensorData expected = new Engine.InferenceSession(model).Run(inputs)["y"];
+        TensorData actual = new Engine.InferenceSession(copy).Run(new Dictionary<string, TensorData> { [copy.Graph.Inputs[0].Name] = inputs["x"] })[copy.Graph.Outputs[0]];
+        actual.AsSpan<float>().ToArray().ShouldBe(expected.AsSpan<float>().ToArray(), 1e-5f);
+    }
+
+    [Fact]
+    public void Write_AddWithConstant_FailsNamingTheNode()
+    {
+        var g = new Graph();
+        g.Inputs.Add(new ValueInfo("x", DataType.Float32, TensorShape.Of(1, 3, 8, 8)));
+        g.AddInitializer("k", TensorData.Zeros(DataType.Float32, TensorShape.Of(1, 3, 8, 8)));
+        g.Add(new Node("Add", "plus", ["x", "k"], ["y"]));
+        g.Outputs.Add("y");
+
+        var ex = Should.Throw<UnsupportedOperatorException>(() => new DarknetFormat().Write(new Model(g), _folder.Combine("bad"), "bad", FormatOptions.Empty));
+
+        ex.Message.ShouldBe("Add 'plus': [shortcut] adds two layer outputs of the same shape; this Add has a constant operand or operands of different shapes");
+    }
+
+    [Fact]
     public void Write_OpDarknetCannotExpress_FailsNamingTheNodeAndLeavesNoFiles()
     {
         var g = new Graph();
