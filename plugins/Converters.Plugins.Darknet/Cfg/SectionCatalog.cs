@@ -44,13 +44,14 @@ internal static class SectionCatalog
         ["[crop]"] = "crop",
         ["[scale_channels]"] = "scale_channels",
         ["[sam]"] = "sam",
+        ["[activation]"] = "activation",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Darknet sections this plugin recognises but does not import (no IR mapping).</summary>
     private static readonly FrozenSet<string> s_notImported = new[]
     {
         "[deconv]", "[deconvolutional]", "[local]", "[rnn]", "[gru]", "[lstm]", "[crnn]", "[conv_lstm]",
-        "[history]", "[activation]", "[logistic]", "[l2norm]", "[iseg]", "[lrn]", "[normalization]",
+        "[history]", "[logistic]", "[l2norm]", "[iseg]", "[lrn]", "[normalization]",
         "[Gaussian_yolo]", "[reorg3d]", "[empty]", "[silence]", "[implicit_add]", "[implicit_mul]", "[contrastive]",
     }.ToFrozenSet(StringComparer.Ordinal);
 
@@ -102,6 +103,7 @@ internal static class SectionCatalog
             "class_scale", "coord_scale", "forced", "random", "reorg", "max",
         ],
         ["cost"] = ["type", "scale", "ratio", "noobject_scale", "thresh"],
+        ["activation"] = ["activation"],
         ["dropout"] = ["probability", "dropblock", "dropblock_size_rel", "dropblock_size_abs"],
         ["batchnorm"] = [],
         ["crop"] = ["crop_height", "crop_width", "flip", "angle", "saturation", "exposure", "shift", "noadjust"],

@@ -28,6 +28,7 @@ internal sealed partial class DarknetImporter
         "crop" => Crop(s),
         "scale_channels" => ScaleChannels(s),
         "sam" => Sam(s),
+        "activation" => ActivationLayer(s),
         _ => throw s.Error((CfgOption?)null, $"section {s.Header} is not imported"),
     };
 
@@ -545,6 +546,20 @@ internal sealed partial class DarknetImporter
     {
         CheckCommon();
         Emit(opType, role, Previous);
+        return PreviousShape;
+    }
+
+    /// <summary>pjreddie's [activation]: the activation alone (default linear, then an Identity names the output).</summary>
+    private DarknetShape ActivationLayer(CfgSection s)
+    {
+        string name = s.GetString("activation", "linear");
+        if (name == "linear")
+        {
+            return PassThrough("Identity", "activation");
+        }
+
+        CheckCommon();
+        EmitActivation("activation", "linear");
         return PreviousShape;
     }
 

@@ -33,6 +33,7 @@ internal sealed partial class DarknetExporter
             case "Identity": IdentityLayer(head); break;
             case "Shortcut": Shortcut(head); break;
             case "Add": AddAsShortcut(head); break;
+            case var _ when Activations.FromIr(head) is string activation: ActivationLayer(head, activation); break;
             case "Upsample": Upsample(head); break;
             case "Reorg": Reorg(head); break;
             case "Yolo": Yolo(head); break;
@@ -280,7 +281,7 @@ internal sealed partial class DarknetExporter
     private void IdentityLayer(Node node)
     {
         string? kind = OriginalKind(node);
-        if (kind is "cost" or "detection")
+        if (kind is "cost" or "detection" or "activation")
         {
             RequirePrevious(node, node.Inputs[0]);
             Finish(Section(node, kind), [], 1);
@@ -288,6 +289,15 @@ internal sealed partial class DarknetExporter
         }
 
         Route(node, 0);
+    }
+
+    /// <summary>An activation no layer before it can carry (it follows a route, a shortcut with its own, ...): pjreddie's [activation].</summary>
+    private void ActivationLayer(Node node, string activation)
+    {
+        RequirePrevious(node, node.Inputs[0]);
+        SectionBuilder section = Section(node, "activation");
+        section.Set("activation", activation, "linear");
+        Finish(section, [], 1);
     }
 
     /// <summary>A [route] over the node's inputs (Concat or Identity), after <paramref name="slices"/> Slice nodes.</summary>

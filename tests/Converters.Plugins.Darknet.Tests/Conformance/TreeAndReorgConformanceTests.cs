@@ -8,8 +8,8 @@ namespace Converters.Plugins.Darknet.Tests.Conformance;
 /// <summary>
 /// Against Debian's darknet, on cfgs written here for what no Debian cfg exercises: a [softmax] whose
 /// tree file is named relative to the cfg (darknet opens it from its working directory, the cfg's folder
-/// here; we are run from elsewhere and find it next to the cfg) with a temperature, and [reorg] with
-/// flatten=1 (both directions) and extra. Darknet's random weights round-trip byte for byte, darknet
+/// here; we are run from elsewhere and find it next to the cfg) with a temperature, [reorg] with
+/// flatten=1 (both directions) and extra, and pjreddie's [activation]. Darknet's random weights round-trip byte for byte, darknet
 /// prints the same table for the written cfg, and our engine's layer outputs equal darknet's.
 /// </summary>
 public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDisposable
@@ -89,6 +89,40 @@ public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDi
 
         """;
 
+    /// <summary>pjreddie's [activation] after a route (where no layer can carry it), with its default (linear).</summary>
+    private const string ActivationCfg = """
+        [net]
+        batch=1
+        width=8
+        height=8
+        channels=3
+
+        [convolutional]
+        filters=4
+        size=3
+        stride=1
+        pad=1
+        activation=linear
+
+        [convolutional]
+        filters=4
+        size=1
+        stride=1
+        activation=linear
+
+        [route]
+        layers=-1,-2
+
+        [activation]
+        activation=leaky
+
+        [activation]
+
+        [activation]
+        activation=logistic
+
+        """;
+
     private readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
@@ -96,6 +130,7 @@ public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDi
     [Theory]
     [InlineData("tree")]
     [InlineData("reorg")]
+    [InlineData("activation")]
     public void Run_HandWrittenCfg_EveryLayerEqualsDarknets(string which)
     {
         if (!DarknetOracle.Require(output))
@@ -107,12 +142,18 @@ public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDi
         string cfg = Write(which);
 
         // When / Then: the graph output and the layers before it (for reorg: every layer)
-        DarknetOutputConformanceTests.Compare(cfg, _folder, output, which == "reorg" ? [0, 1, 2, 3, 4, 5, 6] : []);
+        DarknetOutputConformanceTests.Compare(cfg, _folder, output, which switch
+        {
+            "reorg" => [0, 1, 2, 3, 4, 5, 6],
+            "activation" => [0, 1, 2, 3, 4, 5],
+            _ => [],
+        });
     }
 
     [Theory]
     [InlineData("tree")]
     [InlineData("reorg")]
+    [InlineData("activation")]
     public void Convert_HandWrittenCfgWithDarknetWeights_RoundTripsExactly(string which)
     {
         if (!DarknetOracle.Require(output))
@@ -139,7 +180,12 @@ public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDi
         string writtenCfg = Path.Combine(outDir, Path.GetFileName(cfg));
         DebianCfgConformanceTests.FilesEqual(Path.Combine(outDir, Path.GetFileName(weights)), weights).ShouldBeTrue();
         string written = File.ReadAllText(writtenCfg);
-        written.ShouldContain(which == "tree" ? "tree=data/synthetic.tree" : "extra=3");
+        written.ShouldContain(which switch
+        {
+            "tree" => "tree=data/synthetic.tree",
+            "activation" => "[route]\nlayers=-1,-2\n\n[activation]\nactivation=leaky\n\n[activation]\n\n[activation]\nactivation=logistic\n",
+            _ => "extra=3",
+        });
         DarknetOracle.TableLines(DarknetOracle.Parse((writtenCfg, null))[writtenCfg]).ShouldBe(originalTable);
         output.WriteLine(string.Join('\n', originalTable));
     }
@@ -152,6 +198,6 @@ public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDi
             return _folder.WriteText("tree.cfg", TreeCfg);
         }
 
-        return _folder.WriteText("reorg.cfg", ReorgCfg);
+        return which == "activation" ? _folder.WriteText("activation.cfg", ActivationCfg) : _folder.WriteText("reorg.cfg", ReorgCfg);
     }
 }
