@@ -115,7 +115,7 @@ public sealed class InspectCommandTests : IDisposable
         CliResult result = CliRunner.Run("inspect", path);
 
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
-        string.Join(' ', result.ErrorLines).ShouldBe(
+        result.ErrorLines.ShouldHaveSingleItem().ShouldBe(
             $"error: {path}: no loaded plugin reads files with extension .onnx; loaded formats: caffe (.prototxt, .caffemodel); darknet (.cfg, .weights); tensorflow (.pb, .pbtxt); textnet (.tnet). Add a plugin folder with --plugins DIR.");
     }
 

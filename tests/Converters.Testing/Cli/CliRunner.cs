@@ -41,7 +41,8 @@ public static class CliRunner
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        console.Profile.Width = 250;
+        // Wide enough that no table wraps, whatever the length of the paths it shows (the checkout location).
+        console.Profile.Width = 1000;
         return console;
     }
 }
