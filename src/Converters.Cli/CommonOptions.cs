@@ -49,4 +49,14 @@ internal static class CommonOptions
 
         return directories;
     }
+
+    /// <summary>Checks an optional count option: absent, or at least 1.</summary>
+    /// <exception cref="Converters.Ir.Diagnostics.InputFormatException">It is given and below 1.</exception>
+    public static void RequirePositive(int? value, string option)
+    {
+        if (value is < 1)
+        {
+            throw new Converters.Ir.Diagnostics.InputFormatException($"must be a positive integer, got {value}") { FieldPath = option };
+        }
+    }
 }

@@ -84,9 +84,9 @@ internal static class BenchCommand
 
     private static int Run(CliContext context, string[] paths, string? sizeText, int? batch, int warmup, int repeat, int? threads, string? jsonPath)
     {
-        RequirePositive(batch, "--batch");
-        RequirePositive(threads, "--threads");
-        RequirePositive(repeat, "--repeat");
+        CommonOptions.RequirePositive(batch, "--batch");
+        CommonOptions.RequirePositive(threads, "--threads");
+        CommonOptions.RequirePositive(repeat, "--repeat");
         if (warmup < 0)
         {
             throw new InputFormatException($"must be 0 or more, got {warmup}") { FieldPath = "--warmup" };
@@ -196,14 +196,6 @@ internal static class BenchCommand
         }
 
         return inputs;
-    }
-
-    private static void RequirePositive(int? value, string option)
-    {
-        if (value is < 1)
-        {
-            throw new InputFormatException($"must be a positive integer, got {value}") { FieldPath = option };
-        }
     }
 
     private static string F(double value, string format = "0.00") => value.ToString(format, CultureInfo.InvariantCulture);

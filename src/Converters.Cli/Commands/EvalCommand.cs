@@ -84,15 +84,8 @@ internal static class EvalCommand
 
     private static int Run(CliContext context, string[] paths, string spec, int? batchOption, int? threads, float thresh, float nms, string? jsonPath)
     {
-        if (batchOption is < 1)
-        {
-            throw new InputFormatException($"must be a positive integer, got {batchOption}") { FieldPath = "--batch" };
-        }
-
-        if (threads is < 1)
-        {
-            throw new InputFormatException($"must be a positive integer, got {threads}") { FieldPath = "--threads" };
-        }
+        CommonOptions.RequirePositive(batchOption, "--batch");
+        CommonOptions.RequirePositive(threads, "--threads");
 
         if (!(thresh >= 0 && thresh < 1))
         {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Converters.Abstractions;
 using Converters.Cli.Loading;
+using Converters.Cli.Output;
 using Converters.Engine;
 using Converters.Ir;
 using Converters.Ir.Diagnostics;
@@ -80,15 +81,8 @@ internal static class RunCommand
 
     private static int Run(CliContext context, string[] paths, string[] inputSpecs, string outputDir, string? outputList, int? repeat, int? threads)
     {
-        if (repeat is < 1)
-        {
-            throw new InputFormatException($"must be a positive integer, got {repeat}") { FieldPath = "--repeat" };
-        }
-
-        if (threads is < 1)
-        {
-            throw new InputFormatException($"must be a positive integer, got {threads}") { FieldPath = "--threads" };
-        }
+        CommonOptions.RequirePositive(repeat, "--repeat");
+        CommonOptions.RequirePositive(threads, "--threads");
 
         LoadedModel loaded = ModelLoader.Load(context.Plugins, paths);
         Graph graph = loaded.Model.Graph;
@@ -115,9 +109,8 @@ internal static class RunCommand
                 samples[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
 
-            Array.Sort(samples);
-            double median = n % 2 == 1 ? samples[n / 2] : (samples[(n / 2) - 1] + samples[n / 2]) / 2;
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forward: median {median:0.00} ms over {n} runs (min {samples[0]:0.00} ms, max {samples[^1]:0.00} ms)"));
+            var stats = SampleStatistics.Of(samples);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forward: median {stats.Median:0.00} ms over {n} runs (min {stats.Min:0.00} ms, max {stats.Max:0.00} ms)"));
         }
 
         var written = new List<(string Name, string File, TensorShape Shape)>();

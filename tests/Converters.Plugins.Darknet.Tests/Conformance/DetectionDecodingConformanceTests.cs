@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using Converters.Abstractions;
 using Converters.Engine;
@@ -129,7 +128,7 @@ public sealed class DetectionDecodingConformanceTests(ITestOutputHelper output) 
         }
 
         // Given: the cfg at 128 x 128 with batch 1, a seeded random input in [0, 1)
-        string cfg = BatchOfOne(DebianCfgs.SmallCopy(_folder, name, Size));
+        string cfg = DarknetOutputConformanceTests.BatchOfOne(DebianCfgs.SmallCopy(_folder, name, Size));
         Model shapes = new DarknetFormat().Read([ModelFile.Open(cfg)], FormatOptions.Empty);
         ValueInfo input = shapes.Graph.Inputs[0];
         List<Node> heads = [.. shapes.Graph.Nodes.Where(n => n.OpType is "Yolo" or "Region")];
@@ -249,25 +248,4 @@ public sealed class DetectionDecodingConformanceTests(ITestOutputHelper output) 
         [.. pairs.EnumerateArray().Select(d => new Detection(d[0].GetInt32(), d[1].GetSingle(), d[2].GetSingle(), d[3].GetSingle(), d[4].GetSingle(), d[5].GetSingle()))];
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Rewrites [net] batch and subdivisions to 1, so darknet allocates one image per layer.</summary>
-    private static string BatchOfOne(string cfg)
-    {
-        var builder = new StringBuilder();
-        bool inNet = false;
-        foreach (string line in File.ReadLines(cfg))
-        {
-            string stripped = line.Replace(" ", string.Empty, StringComparison.Ordinal).Replace("\t", string.Empty, StringComparison.Ordinal);
-            if (stripped.StartsWith('['))
-            {
-                inNet = stripped is "[net]" or "[network]";
-            }
-
-            string key = stripped.Split('=')[0];
-            builder.Append(inNet && key is "batch" or "subdivisions" ? $"{key}=1" : line).Append('\n');
-        }
-
-        File.WriteAllText(cfg, builder.ToString());
-        return cfg;
-    }
 }

@@ -141,7 +141,7 @@ public sealed class TreeAndReorgConformanceTests(ITestOutputHelper output) : IDi
         // Given
         string cfg = Write(which);
 
-        // When / Then: the graph output and the layers before it (for reorg: every layer)
+        // When / Then: the graph output and the layers before it (for reorg and activation: every layer)
         DarknetOutputConformanceTests.Compare(cfg, _folder, output, which switch
         {
             "reorg" => [0, 1, 2, 3, 4, 5, 6],
