@@ -101,13 +101,13 @@ public sealed class ReaderMutationHarnessTests
     }
 
     [Fact]
-    public void Run_ReaderAllocatesInEndlessLoop_ReportsAllocationBeforeTimeout()
+    public void Run_ReaderAllocatesInEndlessLoop_ReportsAllocationNotHang()
     {
         // Given a reader that allocates 64 KiB on every step of an unbounded scan (1 MiB for the valid
-        // file's 16 steps), a 2 MiB limit and a long timeout
+        // file's 16 steps), a 2 MiB limit and a short timeout
         byte[] valid = ToyRecordReader.ValidFile();
         using var stop = new CancellationTokenSource();
-        MutationOptions options = s_binary with { AllocationLimit = 2 << 20, PerRunTimeout = TimeSpan.FromSeconds(30) };
+        MutationOptions options = s_binary with { AllocationLimit = 2 << 20, PerRunTimeout = TimeSpan.FromSeconds(1) };
 
         try
         {
@@ -115,11 +115,10 @@ public sealed class ReaderMutationHarnessTests
             ReaderMutationException ex = Expect(
                 () => ReaderMutationHarness.Run(ToyRecordReader.FileName, valid, p => ToyRecordReader.ReadScanning(p, stop.Token, allocateWhileScanning: true), options));
 
-            // Then the run is stopped as an allocation failure long before the 30 s timeout
+            // Then the endless run is reported as unbounded allocation, with what it allocated, not as a hang
             MutantFailure last = ex.Failures[^1];
             last.Kind.ShouldBe(MutantFailureKind.AllocationLimit);
             last.AllocatedBytes.ShouldBeGreaterThan(8L << 20);
-            last.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(30));
             ex.Message.ShouldContain("unbounded allocation");
         }
         finally

@@ -30,6 +30,9 @@ public static class ReaderMutationHarness
     /// <summary>Failures written out in full in the exception message.</summary>
     private const int FailuresInMessage = 5;
 
+    /// <summary>The least live-heap growth taken for a runaway reader: 4 GiB.</summary>
+    private const long MinimumRunaway = 4L << 30;
+
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(10);
 
     private enum RunStatus
@@ -204,14 +207,20 @@ public static class ReaderMutationHarness
     };
 
     /// <summary>
-    /// Runs the reader once on a background thread. Allocation is measured on that thread; while it
-    /// runs, process-wide allocation is watched so a reader that allocates without end is stopped
-    /// waiting for (at 4 x the limit) before it exhausts memory.
+    /// Runs the reader once on a background thread. Allocation is measured on that thread. While it
+    /// runs, two process-wide counters are watched, because .NET cannot read another thread's
+    /// allocation: the live heap, so a reader that holds on to memory without end is stopped
+    /// waiting for before it exhausts memory (at 4 x the limit, never below
+    /// <see cref="MinimumRunaway"/>, far above what any parallel test holds), and the bytes
+    /// allocated, so a reader that times out after allocating over 4 x the limit is reported as
+    /// allocating without end rather than as a hang. Neither counter can fail a run that finishes:
+    /// tests running in parallel allocate too, and only the reader's own thread is judged then.
     /// </summary>
     private static RunResult RunOnce(Action<IReadOnlyDictionary<string, string>> read, IReadOnlyDictionary<string, string> paths, MutationOptions options, long inputSize)
     {
         long limit = options.AllocationLimit ?? MutationOptions.DefaultAllocationLimit(inputSize);
         long runaway = limit > long.MaxValue / 4 ? long.MaxValue : limit * 4;
+        long liveRunaway = Math.Max(MinimumRunaway, runaway);
         var box = new RunBox();
         var thread = new Thread(() =>
         {
@@ -236,21 +245,22 @@ public static class ReaderMutationHarness
             Name = "mutation harness reader",
         };
 
-        long processBefore = GC.GetTotalAllocatedBytes(precise: false);
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        long liveBefore = GC.GetTotalMemory(forceFullCollection: false);
         long started = Stopwatch.GetTimestamp();
         thread.Start();
         while (!thread.Join(s_pollInterval))
         {
             TimeSpan waited = Stopwatch.GetElapsedTime(started);
-            long processAllocated = GC.GetTotalAllocatedBytes(precise: false) - processBefore;
-            if (processAllocated > runaway)
+            long allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
+            if (GC.GetTotalMemory(forceFullCollection: false) - liveBefore > liveRunaway)
             {
-                return new RunResult(RunStatus.AllocatingWithoutEnd, null, processAllocated, waited);
+                return new RunResult(RunStatus.AllocatingWithoutEnd, null, allocated, waited);
             }
 
             if (waited > options.PerRunTimeout)
             {
-                return new RunResult(RunStatus.TimedOut, null, processAllocated, waited);
+                return new RunResult(allocated > runaway ? RunStatus.AllocatingWithoutEnd : RunStatus.TimedOut, null, allocated, waited);
             }
         }
 
