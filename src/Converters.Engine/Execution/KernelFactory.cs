@@ -133,7 +133,7 @@ internal static class KernelFactory
         });
     }
 
-    private static (int T, int L, int B, int R) Pads4(NodeContext c, string name = "pads")
+    internal static (int T, int L, int B, int R) Pads4(NodeContext c, string name = "pads")
     {
         var p = c.Ints(name);
         return ((int)p[0], (int)p[1], (int)p[2], (int)p[3]);

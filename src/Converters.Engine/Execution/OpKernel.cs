@@ -15,10 +15,10 @@ internal abstract class OpKernel
 /// <summary>What a kernel factory sees of one node while the plan is built.</summary>
 internal sealed class NodeContext
 {
-    private readonly PlanBuilder _builder;
+    private readonly IValueNumbering _builder;
     private readonly OpSchema _schema;
 
-    public NodeContext(PlanBuilder builder, Node node, OpSchema schema)
+    public NodeContext(IValueNumbering builder, Node node, OpSchema schema)
     {
         _builder = builder;
         Node = node;

@@ -8,7 +8,7 @@ namespace Converters.Engine.Execution;
 /// Builds a <see cref="Plan"/>: numbers the values, compiles every node, then assigns each
 /// computed value a slot (a float buffer) by a linear scan over lifetimes (see docs/engine.md).
 /// </summary>
-internal sealed class PlanBuilder
+internal sealed class PlanBuilder : IValueNumbering
 {
     private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
     private readonly List<string> _names = [];
