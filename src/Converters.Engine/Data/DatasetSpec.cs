@@ -35,4 +35,29 @@ public static class DatasetSpec
             _ => throw text.Error("kind", $"unknown kind '{text.Kind}'; valid kinds: {KindList}"),
         };
     }
+
+    /// <summary>
+    /// The train and test halves of <paramref name="spec"/> for training: a spec without a
+    /// <c>split</c> key gets <c>split=train</c> and <c>split=test</c> (the seeded 0.8/0.2 split, or a
+    /// kind's own file split); a spec with <c>split=train</c> gets the same spec with <c>split=test</c>.
+    /// </summary>
+    /// <exception cref="DatasetException">The spec is malformed or names the test split.</exception>
+    public static (string Train, string Test) TrainTestSplits(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        DatasetSpecText text = DatasetSpecText.Parse(spec);
+        string? split = text.GetChoice("split", "train", "test");
+        if (split is null)
+        {
+            string joiner = spec.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+            return (spec + joiner + "split=train", spec + joiner + "split=test");
+        }
+
+        if (split == "test")
+        {
+            throw text.Error("split", "training data must be the train split (split=train) or carry no split; give the test data separately");
+        }
+
+        return (spec, spec.Replace("split=train", "split=test", StringComparison.Ordinal));
+    }
 }
