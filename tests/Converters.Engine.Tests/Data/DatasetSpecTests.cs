@@ -145,4 +145,35 @@ public class DatasetSpecTests
         Should.Throw<ArgumentException>(() => data.ReadSample(0, new float[191]));
         Should.Throw<InvalidOperationException>(() => data.GetBoxes(0));
     }
+
+    [Theory]
+    [InlineData("synthetic:shapes?n=100", "synthetic:shapes?n=100&split=train", "synthetic:shapes?n=100&split=test")]
+    [InlineData("mnist-json:digits", "mnist-json:digits?split=train", "mnist-json:digits?split=test")]
+    [InlineData("folder:x?split=train&train=0.9", "folder:x?split=train&train=0.9", "folder:x?split=test&train=0.9")]
+    public void TrainTestSplits_SpecWithoutOrWithTrainSplit_GivesBothHalves(string spec, string train, string test)
+    {
+        (string Train, string Test) halves = DatasetSpec.TrainTestSplits(spec);
+        halves.Train.ShouldBe(train);
+        halves.Test.ShouldBe(test);
+    }
+
+    [Fact]
+    public void TrainTestSplits_SplitsAreDisjointAndCoverTheData()
+    {
+        // Given the halves of a synthetic spec
+        (string train, string test) = DatasetSpec.TrainTestSplits("synthetic:shapes?n=50&size=8");
+        IDataset a = DatasetSpec.Open(train), b = DatasetSpec.Open(test);
+
+        // Then they hold 40 and 10 samples
+        a.Count.ShouldBe(40);
+        b.Count.ShouldBe(10);
+    }
+
+    [Fact]
+    public void TrainTestSplits_TestSplit_ThrowsNamingSplit()
+    {
+        DatasetException e = Should.Throw<DatasetException>(() => DatasetSpec.TrainTestSplits("synthetic:shapes?split=test"));
+        e.FieldPath.ShouldBe("split");
+        e.Message.ShouldContain("training data must be the train split");
+    }
 }
