@@ -27,6 +27,8 @@ public sealed class TrainingSession
     private readonly TrainingState _state;
     private readonly TrainableParameter[] _parameters;
     private readonly int[] _parameterIds;
+    private readonly long[] _forwardTicks;
+    private readonly long[] _backwardTicks;
     private readonly Dictionary<string, (TrainingKernel[] Kernels, int[] Zero)> _backwardPlans = new(StringComparer.Ordinal);
 
     /// <summary>Builds the session.</summary>
@@ -111,6 +113,8 @@ public sealed class TrainingSession
         }
 
         _kernels = [.. kernels];
+        _forwardTicks = new long[_kernels.Length];
+        _backwardTicks = new long[_kernels.Length];
         foreach (string output in _graph.Outputs)
         {
             _numbering.ValueId(output);
@@ -192,12 +196,27 @@ public sealed class TrainingSession
         return _state.Values[_numbering.ValueId(name)].AsSpan(0, (int)ShapeOf(name).ElementCount);
     }
 
+    /// <summary>
+    /// When true, every kernel's forward and backward wall time is summed per node (see
+    /// <see cref="NodeTimes"/>); off by default.
+    /// </summary>
+    public bool Profiling { get; set; }
+
+    /// <summary>Summed forward and backward milliseconds per node since profiling started, in graph order.</summary>
+    public IReadOnlyList<(string Node, string OpType, double ForwardMs, double BackwardMs)> NodeTimes =>
+        [.. _kernels.Select((k, i) => (k.Node.Name, k.Node.OpType, _forwardTicks[i] * 1000.0 / System.Diagnostics.Stopwatch.Frequency, _backwardTicks[i] * 1000.0 / System.Diagnostics.Stopwatch.Frequency))];
+
     /// <summary>Runs every node forward on the current inputs and parameters.</summary>
     public void Forward()
     {
-        foreach (TrainingKernel kernel in _kernels)
+        for (int i = 0; i < _kernels.Length; i++)
         {
-            kernel.Forward(_state);
+            long start = Profiling ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            _kernels[i].Forward(_state);
+            if (Profiling)
+            {
+                _forwardTicks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            }
         }
 
         if (_state.Training)
@@ -262,7 +281,12 @@ public sealed class TrainingSession
 
         foreach (TrainingKernel kernel in plan.Kernels)
         {
+            long start = Profiling ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             kernel.Backward(_state);
+            if (Profiling)
+            {
+                _backwardTicks[kernel.Index] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            }
         }
 
         foreach (TrainableParameter parameter in _parameters)

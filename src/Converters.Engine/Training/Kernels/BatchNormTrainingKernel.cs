@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using Converters.Ir;
 using Converters.Ir.Schemas;
@@ -70,15 +71,15 @@ internal sealed class BatchNormTrainingKernel : TrainingKernel
 
                 mean = sum / m;
                 double squares = 0;
+                float[] centered = ArrayPool<float>.Shared.Rent(_spatial);
                 for (int b = 0; b < batch; b++)
                 {
-                    foreach (float v in Row(x, b, ch))
-                    {
-                        double d = v - mean;
-                        squares += d * d;
-                    }
+                    Span<float> row = centered.AsSpan(0, _spatial);
+                    TensorPrimitives.Subtract(Row(x, b, ch), (float)mean, row);
+                    squares += TensorPrimitives.SumOfSquares(row);
                 }
 
+                ArrayPool<float>.Shared.Return(centered);
                 variance = squares / den;
                 double unbiased = squares / Math.Max(1, m - 1);
                 if (_darknet)
@@ -130,19 +131,17 @@ internal sealed class BatchNormTrainingKernel : TrainingKernel
         {
             float mean = _mean[ch];
             double sumDy = 0, sumDyXc = 0;
+            float[] centered = ArrayPool<float>.Shared.Rent(_spatial);
             for (int b = 0; b < batch; b++)
             {
                 ReadOnlySpan<float> dyr = Row(gy, b, ch);
-                ReadOnlySpan<float> xr = Row(x, b, ch);
+                Span<float> row = centered.AsSpan(0, _spatial);
+                TensorPrimitives.Subtract(Row(x, b, ch), mean, row);
                 sumDy += TensorPrimitives.Sum(dyr);
-                double s = 0;
-                for (int i = 0; i < xr.Length; i++)
-                {
-                    s += dyr[i] * (double)(xr[i] - mean);
-                }
-
-                sumDyXc += s;
+                sumDyXc += TensorPrimitives.Dot(dyr, row);
             }
+
+            ArrayPool<float>.Shared.Return(centered);
 
             double inverse = _inverse[ch];
             if (dBeta is not null)
@@ -177,13 +176,10 @@ internal sealed class BatchNormTrainingKernel : TrainingKernel
             double c0 = (-g * sumDy / m) - (a * mean);
             for (int b = 0; b < batch; b++)
             {
-                ReadOnlySpan<float> dyr = Row(gy, b, ch);
-                ReadOnlySpan<float> xr = Row(x, b, ch);
                 Span<float> target = Row(dx, b, ch);
-                for (int i = 0; i < target.Length; i++)
-                {
-                    target[i] += (float)((g * dyr[i]) + (a * xr[i]) + c0);
-                }
+                TensorPrimitives.MultiplyAdd(Row(gy, b, ch), (float)g, target, target);
+                TensorPrimitives.MultiplyAdd(Row(x, b, ch), (float)a, target, target);
+                TensorPrimitives.Add(target, (float)c0, target);
             }
         });
     }
