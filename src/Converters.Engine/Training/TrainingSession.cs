@@ -14,9 +14,9 @@ namespace Converters.Engine.Training;
 /// </summary>
 /// <remarks>
 /// Batch normalization follows the model's own convention: with Darknet's epsilon after the square
-/// root it normalizes by the unbiased batch variance and keeps running averages with momentum 0.99
-/// as Darknet does; otherwise it normalizes by the biased batch variance and updates the running
-/// statistics as PyTorch does (momentum 0.1, unbiased variance).
+/// root it normalizes by the unbiased batch variance as Darknet does; otherwise by the biased batch
+/// variance as PyTorch does. Running statistics are updated as PyTorch does (the unbiased variance,
+/// weight <see cref="TrainingSessionOptions.BatchNormMomentum"/>).
 /// </remarks>
 public sealed class TrainingSession
 {
@@ -157,7 +157,12 @@ public sealed class TrainingSession
 
         _parameters = [.. parameters];
         _parameterIds = [.. parameterIds];
-        _state = new TrainingState(values, gradients, batch, options.MaxThreads, options.Seed);
+        if (!(options.BatchNormMomentum is >= 0f and <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BatchNormMomentum must be in [0, 1].");
+        }
+
+        _state = new TrainingState(values, gradients, batch, options.MaxThreads, options.Seed) { BatchNormMomentum = options.BatchNormMomentum };
     }
 
     /// <summary>The batch every pass runs at.</summary>

@@ -15,6 +15,13 @@ public sealed record TrainingSessionOptions
     /// <summary>Also compute gradients with respect to the graph inputs (gradient checks, saliency); off by default.</summary>
     public bool InputGradients { get; init; }
 
+    /// <summary>
+    /// The weight of the batch statistics in the BN running averages after each training-mode
+    /// forward (PyTorch's <c>momentum</c>; 0.1 by default). Darknet uses 0.01, which suits its long
+    /// runs but leaves the running statistics of a short finetune far behind the weights.
+    /// </summary>
+    public float BatchNormMomentum { get; init; } = 0.1f;
+
     /// <summary>Initializers that stay fixed even though their input role is a weight or a bias.</summary>
     public IReadOnlyCollection<string> Frozen { get; init; } = [];
 }

@@ -35,6 +35,9 @@ internal sealed class TrainingState
     /// <summary>The session seed; kernels that draw random numbers derive their stream from it, <see cref="Step"/> and their node index.</summary>
     public ulong Seed { get; }
 
+    /// <summary>The weight of the batch statistics in the BN running averages.</summary>
+    public float BatchNormMomentum { get; init; } = 0.1f;
+
     /// <summary>How many training-mode forwards have run before this one.</summary>
     public long Step { get; set; }
 }

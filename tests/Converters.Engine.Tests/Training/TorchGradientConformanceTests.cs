@@ -84,7 +84,7 @@ public class TorchGradientConformanceTests(ITestOutputHelper output)
         graph.Add(darknet ? bn.With("epsilon", 1e-6).With("epsilon_mode", "stddev") : bn.With("epsilon", 1e-3));
         graph.Add(new Node("Conv", "conv2", ["z", "w2", "b2"], ["o"]));
         graph.Outputs.Add("o");
-        var session = new TrainingSession(new Model(graph), new TrainingSessionOptions { InputGradients = true, MaxThreads = threads });
+        var session = new TrainingSession(new Model(graph), new TrainingSessionOptions { InputGradients = true, MaxThreads = threads, BatchNormMomentum = darknet ? 0.01f : 0.1f });
         float[] x = Tolerance.Random(3 * 4 * 9 * 7, 11, 2f);
         NpyWriter.Write(dir.Combine("x.npy"), TensorData.Create(TensorShape.Of(3, 4, 9, 7), x));
         TensorShape os = session.ShapeOf("o");

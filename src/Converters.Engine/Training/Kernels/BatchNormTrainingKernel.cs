@@ -9,17 +9,14 @@ namespace Converters.Engine.Training.Kernels;
 /// BatchNormalization in training. Training mode normalizes each channel by the statistics of the
 /// batch (m = batch x pixels values): mean μ, variance v (biased, or unbiased with Darknet's
 /// epsilon form, as Darknet computes it), D = sqrt(v + eps) or sqrt(v) + eps; y = γ (x − μ) / D + β;
-/// and updates the running statistics (PyTorch: momentum 0.1 and the unbiased variance; Darknet:
-/// 0.99 · old + 0.01 · batch). Evaluation mode uses the running statistics. The backward is the
+/// and updates the running statistics: (1 − momentum) · old + momentum · batch, with the unbiased
+/// batch variance (PyTorch; Darknet's 0.01 is momentum 0.01). Evaluation mode uses the running statistics. The backward is the
 /// exact derivative of the forward in the current mode:
 /// dx = γ/D · (dy − Σdy/m − (x − μ) · Σ(dy·(x − μ)) · k), with k = 1/(den·D²) for D = sqrt(v + eps)
 /// and k = 1/(den·D·sqrt(v)) for D = sqrt(v) + eps (den = m or m − 1).
 /// </summary>
 internal sealed class BatchNormTrainingKernel : TrainingKernel
 {
-    private const float PyTorchMomentum = 0.1f;
-    private const float DarknetMomentum = 0.01f;
-
     private readonly int _channels;
     private readonly int _spatial;
     private readonly float _epsilon;
@@ -82,16 +79,9 @@ internal sealed class BatchNormTrainingKernel : TrainingKernel
                 ArrayPool<float>.Shared.Return(centered);
                 variance = squares / den;
                 double unbiased = squares / Math.Max(1, m - 1);
-                if (_darknet)
-                {
-                    runningMean[ch] = (float)(((1 - DarknetMomentum) * runningMean[ch]) + (DarknetMomentum * mean));
-                    runningVar[ch] = (float)(((1 - DarknetMomentum) * runningVar[ch]) + (DarknetMomentum * variance));
-                }
-                else
-                {
-                    runningMean[ch] = (float)(((1 - PyTorchMomentum) * runningMean[ch]) + (PyTorchMomentum * mean));
-                    runningVar[ch] = (float)(((1 - PyTorchMomentum) * runningVar[ch]) + (PyTorchMomentum * unbiased));
-                }
+                double momentum = state.BatchNormMomentum;
+                runningMean[ch] = (float)(((1 - momentum) * runningMean[ch]) + (momentum * mean));
+                runningVar[ch] = (float)(((1 - momentum) * runningVar[ch]) + (momentum * unbiased));
             }
             else
             {
