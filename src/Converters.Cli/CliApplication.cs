@@ -111,6 +111,8 @@ public sealed class CliApplication
         root.Add(RunCommand.Create(context));
         root.Add(BenchCommand.Create(context));
         root.Add(EvalCommand.Create(context));
+        root.Add(TrainCommand.Create(context));
+        root.Add(FinetuneCommand.Create(context));
         return root;
     }
 

@@ -10,7 +10,7 @@ namespace Converters.Benchmarks.Comparison;
 /// </summary>
 public static class CompareCommand
 {
-    private const string Usage = "usage: compare npy [--repeats N (10)] [--warmup W (2)] [--sizes 1x256x208x208,62001757] [--json OUT]\n       compare engine [--repeats N (10)] [--warmup W (2)] [--nets yolov3-tiny,yolov3] [--json OUT]";
+    private const string Usage = "usage: compare npy [--repeats N (10)] [--warmup W (2)] [--sizes 1x256x208x208,62001757] [--json OUT]\n       compare engine [--repeats N (10)] [--warmup W (2)] [--nets yolov3-tiny,yolov3] [--json OUT]\n       compare training [--repeats N (3)] [--warmup W (1)] [--json OUT]";
 
     /// <summary>Runs the command with <paramref name="args"/> (after <c>compare</c>).</summary>
     public static int Run(string[] args, TextWriter output)
@@ -27,9 +27,14 @@ public static class CompareCommand
             return RunEngine(args, output);
         }
 
+        if (args.Length > 0 && args[0] == "training")
+        {
+            return RunTraining(args, output);
+        }
+
         if (args.Length == 0 || args[0] != "npy")
         {
-            output.WriteLine(args.Length == 0 ? "compare: name a comparison." : $"compare: unknown comparison '{args[0]}'; known: 'npy', 'darknet', 'engine'.");
+            output.WriteLine(args.Length == 0 ? "compare: name a comparison." : $"compare: unknown comparison '{args[0]}'; known: 'npy', 'darknet', 'engine', 'training'.");
             output.WriteLine(Usage);
             return 2;
         }
@@ -61,6 +66,27 @@ public static class CompareCommand
         try
         {
             return Engine.EngineComparison.Run([.. options.List], options.Warmup, options.Repeats, options.Json, output);
+        }
+        catch (OracleFailedException e)
+        {
+            output.WriteLine($"compare: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary><c>compare training [--repeats N] [--warmup W] [--json OUT]</c> (see <see cref="Training.TrainingComparison"/>).</summary>
+    private static int RunTraining(string[] args, TextWriter output)
+    {
+        if (CompareOptions.Parse(args, 1, "--nets", ["mnist-cnn"], Usage, output) is not { } options)
+        {
+            return 2;
+        }
+
+        try
+        {
+            bool repeatsGiven = args.Contains("--repeats");
+            bool warmupGiven = args.Contains("--warmup");
+            return Training.TrainingComparison.Run(warmupGiven ? options.Warmup : 1, repeatsGiven ? options.Repeats : 3, options.Json, output);
         }
         catch (OracleFailedException e)
         {
