@@ -19,13 +19,13 @@ public class TorchGradientConformanceTests(ITestOutputHelper output)
 
     private const string ConvBnScript = """
         import sys, numpy as np, torch, torch.nn.functional as F
-        d, darknet = sys.argv[1], sys.argv[2] == '1'
+        d, darknet, s1 = sys.argv[1], sys.argv[2] == '1', sys.argv[3] == '1'
         torch.set_num_threads(1)
         L = lambda n: torch.from_numpy(np.load(f'{d}/{n}.npy')).double()
         P = lambda n: L(n).requires_grad_(True)
         x, w1, b1, g, b, w2, b2 = P('x'), P('w1'), P('b1'), P('g'), P('b'), P('w2'), P('b2')
         rm, rv = L('rm'), L('rv')
-        y = F.conv2d(F.pad(x, (1, 0, 2, 1)), w1, b1, stride=(2, 1), dilation=(1, 2), groups=2)
+        y = F.conv2d(F.pad(x, (1, 0, 2, 1)), w1, b1, stride=(1, 1) if s1 else (2, 1), dilation=(2, 1) if s1 else (1, 2), groups=2)
         if darknet:
             mean = y.mean((0, 2, 3), keepdim=True)
             var = y.var((0, 2, 3), unbiased=True, keepdim=True)
@@ -57,17 +57,20 @@ public class TorchGradientConformanceTests(ITestOutputHelper output)
         """;
 
     [Theory]
-    [InlineData(false, 1)]
-    [InlineData(false, 2)]
-    [InlineData(true, 2)]
-    public void ConvBatchNormConv_TrainingGradients_MatchTorch(bool darknet, int threads)
+    [InlineData(false, 1, false)]
+    [InlineData(false, 2, false)]
+    [InlineData(true, 2, false)]
+    [InlineData(false, 2, true)]
+    [InlineData(true, 1, true)]
+    public void ConvBatchNormConv_TrainingGradients_MatchTorch(bool darknet, int threads, bool strideOne)
     {
         if (!Oracle.Python.Require(output, "numpy", "torch"))
         {
             return;
         }
 
-        // Given conv (stride 2x1, dilation 1x2, groups 2, asymmetric pads) → BN in training mode → 1x1 conv, odd shapes
+        // Given conv (stride 2x1 and dilation 1x2, or stride 1 and dilation 2x1 — whose dX is a
+        // correlation of dY —; groups 2, asymmetric pads) → BN in training mode → 1x1 conv, odd shapes
         using var dir = new TempDirectory();
         var graph = new Graph { Name = "grad" };
         graph.Inputs.Add(new ValueInfo("x", DataType.Float32, TensorShape.Of(3, 4, 9, 7)));
@@ -79,7 +82,7 @@ public class TorchGradientConformanceTests(ITestOutputHelper output)
         Init(graph, dir, "rv", [6], 6, 0.5f, 0.5f);
         Init(graph, dir, "w2", [5, 6, 1, 1], 7, 0.5f);
         Init(graph, dir, "b2", [5], 8, 0.3f);
-        graph.Add(new Node("Conv", "conv1", ["x", "w1", "b1"], ["y"]).With("strides", AttributeValue.FromInts(2, 1)).With("dilations", AttributeValue.FromInts(1, 2)).With("pads", AttributeValue.FromInts(2, 1, 1, 0)).With("group", 2L));
+        graph.Add(new Node("Conv", "conv1", ["x", "w1", "b1"], ["y"]).With("strides", strideOne ? AttributeValue.FromInts(1, 1) : AttributeValue.FromInts(2, 1)).With("dilations", strideOne ? AttributeValue.FromInts(2, 1) : AttributeValue.FromInts(1, 2)).With("pads", AttributeValue.FromInts(2, 1, 1, 0)).With("group", 2L));
         Node bn = new Node("BatchNormalization", "bn", ["y", "g", "b", "rm", "rv"], ["z"]);
         graph.Add(darknet ? bn.With("epsilon", 1e-6).With("epsilon_mode", "stddev") : bn.With("epsilon", 1e-3));
         graph.Add(new Node("Conv", "conv2", ["z", "w2", "b2"], ["o"]));
@@ -95,7 +98,7 @@ public class TorchGradientConformanceTests(ITestOutputHelper output)
         x.CopyTo(session.Input("x"));
         session.Forward();
         session.Backward(new Dictionary<string, float[]> { ["o"] = r });
-        Oracle.Python.Run(ConvBnScript, dir.Path, darknet ? "1" : "0");
+        Oracle.Python.Run(ConvBnScript, dir.Path, darknet ? "1" : "0", strideOne ? "1" : "0");
 
         // Then outputs, every gradient and the updated running statistics agree
         Check(dir, "o", session.Value("o"));

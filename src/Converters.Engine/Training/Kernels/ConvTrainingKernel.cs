@@ -11,7 +11,9 @@ namespace Converters.Engine.Training.Kernels;
 /// <list type="bullet">
 /// <item>forward: Y = W · im2col(X) on the packed SGEMM (im2col never materialised);</item>
 /// <item>dW += dY · im2col(X)ᵀ (im2col materialised once per image and group);</item>
-/// <item>dX += col2im(Wᵀ · dY) (for 1x1/stride 1/unpadded kernels Wᵀ · dY adds straight into dX);</item>
+/// <item>dX += col2im(Wᵀ · dY); with stride 1, dX += W' · im2col(dY) instead, W' the transposed,
+/// spatially flipped filters (a correlation of dY, padded d(k−1) − p), and for 1x1/stride 1/unpadded
+/// kernels Wᵀ · dY adds straight into dX;</item>
 /// <item>dB += Σ dY over the pixels.</item>
 /// </list>
 /// The batch is split into one fixed chunk of images per thread; each chunk accumulates its own dW
@@ -33,6 +35,9 @@ internal sealed unsafe class ConvTrainingKernel : TrainingKernel
     private readonly int _chunks;
     private readonly float[] _packedW;
     private readonly float[] _packedWt;
+    private readonly bool _dxByConvolution;
+    private readonly ConvGeometry _dxGeometry;
+    private readonly float[] _flipped;
     private readonly Chunk[] _scratch;
 
     public ConvTrainingKernel(TrainingNodeContext c)
@@ -62,13 +67,21 @@ internal sealed unsafe class ConvTrainingKernel : TrainingKernel
         _chunks = Math.Max(1, Math.Min(c.MaxThreads, c.Batch));
         int perGroup = Sgemm.PackedASize(_og, _kg);
         _packedW = new float[(long)perGroup * _group];
-        _packedWt = c.NeedsGradient(0) ? new float[(long)Sgemm.PackedASize(_kg, _og) * _group] : [];
+        // With stride 1, dX is the correlation of dY with the spatially flipped, transposed filters
+        // (padding d(k-1) - p): the forward's implicit-im2col GEMM straight into dX, no col2im.
+        _dxByConvolution = !_pointwise && _g.StrideH == 1 && _g.StrideW == 1
+            && (_g.DilationH * (ws[2] - 1)) - t >= 0 && (_g.DilationW * (ws[3] - 1)) - l >= 0;
+        _dxGeometry = new ConvGeometry(_og, ys[2], ys[3], ws[2], ws[3], 1, 1, (_g.DilationH * (ws[2] - 1)) - t, (_g.DilationW * (ws[3] - 1)) - l, _g.DilationH, _g.DilationW, xs[2], xs[3]);
+        _flipped = c.NeedsGradient(0) && _dxByConvolution ? new float[(long)_outChannels * _kg] : [];
+        _packedWt = !c.NeedsGradient(0) ? []
+            : _dxByConvolution ? new float[(long)Sgemm.PackedASize(cg, _og * ws[2] * ws[3]) * _group]
+            : new float[(long)Sgemm.PackedASize(_kg, _og) * _group];
         int weightCount = _outChannels * _kg;
         _scratch = new Chunk[_chunks];
         for (int i = 0; i < _chunks; i++)
         {
             _scratch[i] = new Chunk(
-                col: c.NeedsGradient(1) && !_pointwise || c.NeedsGradient(0) && !_pointwise ? new float[(long)_kg * _n] : [],
+                col: (c.NeedsGradient(1) || (c.NeedsGradient(0) && !_dxByConvolution)) && !_pointwise ? new float[(long)_kg * _n] : [],
                 packedDy: c.NeedsGradient(1) ? new float[Sgemm.PackedASize(_og, _n)] : [],
                 dw: c.NeedsGradient(1) ? new float[weightCount] : [],
                 db: _hasBias && c.NeedsGradient(2) ? new float[_outChannels] : []);
@@ -96,10 +109,36 @@ internal sealed unsafe class ConvTrainingKernel : TrainingKernel
         if (dx is not null)
         {
             int perGroup = _packedWt.Length / _group;
+            int kk = _g.KernelH * _g.KernelW;
+            int cg = _g.Channels;
             for (int g = 0; g < _group; g++)
             {
-                // Wᵀ (K x og): element (p, o) = W[o, p].
-                Sgemm.PackA(w.AsSpan(g * _og * _kg, _og * _kg), _kg, true, _kg, _og, _packedWt.AsSpan(g * perGroup, perGroup));
+                Span<float> packed = _packedWt.AsSpan(g * perGroup, perGroup);
+                ReadOnlySpan<float> wg = w.AsSpan(g * _og * _kg, _og * _kg);
+                if (_dxByConvolution)
+                {
+                    // W' (cg x og·kh·kw): W'[c, (o, ky, kx)] = W[o, c, kh-1-ky, kw-1-kx].
+                    Span<float> flipped = _flipped.AsSpan(g * _og * _kg, _og * _kg);
+                    for (int c = 0; c < cg; c++)
+                    {
+                        for (int o = 0; o < _og; o++)
+                        {
+                            ReadOnlySpan<float> source = wg.Slice((o * _kg) + (c * kk), kk);
+                            Span<float> target = flipped.Slice((c * _og * kk) + (o * kk), kk);
+                            for (int i = 0; i < kk; i++)
+                            {
+                                target[i] = source[kk - 1 - i];
+                            }
+                        }
+                    }
+
+                    Sgemm.PackA(flipped, _og * kk, false, cg, _og * kk, packed);
+                }
+                else
+                {
+                    // Wᵀ (K x og): element (p, o) = W[o, p].
+                    Sgemm.PackA(wg, _kg, true, _kg, _og, packed);
+                }
             }
         }
 
@@ -226,6 +265,10 @@ internal sealed unsafe class ConvTrainingKernel : TrainingKernel
                         if (_pointwise)
                         {
                             Sgemm.Multiply(a, _kg, _n, _og, source, dx.AsSpan(xOffset, cg * plane), _n, true, threads);
+                        }
+                        else if (_dxByConvolution)
+                        {
+                            Sgemm.Multiply(a, cg, plane, _og * _g.KernelH * _g.KernelW, new Im2ColSource(pgy + yOffset, _dxGeometry), dx.AsSpan(xOffset, cg * plane), plane, true, threads);
                         }
                         else
                         {
