@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Converters.Abstractions;
 using Converters.Ir;
+using Converters.Plugins.TensorFlow.Checkpoint;
 using Converters.Plugins.TensorFlow.Mapping;
 using Converters.Protobuf.Text;
 using Google.Protobuf;
@@ -9,7 +11,7 @@ using Tensorflow;
 namespace Converters.Plugins.TensorFlow;
 
 /// <summary>Reads a frozen GraphDef, binary (<c>.pb</c>) or text (<c>.pbtxt</c>), into a <see cref="Model"/>.</summary>
-internal static class GraphDefReader
+internal static partial class GraphDefReader
 {
     /// <summary>The largest GraphDef read (2 GiB - 1, protobuf's own message limit).</summary>
     public const long MaxBytes = int.MaxValue;
@@ -32,11 +34,30 @@ internal static class GraphDefReader
         return false;
     }
 
-    public static Model Read(string path)
+    /// <summary>Reads the GraphDef at <paramref name="path"/>; its variables come from the checkpoint at <paramref name="checkpointPath"/>.</summary>
+    public static Model Read(string path, string? checkpointPath = null)
     {
         GraphDef graph = Path.GetExtension(path).Equals(".pbtxt", StringComparison.OrdinalIgnoreCase) ? ParseText(path) : ParseBinary(path);
-        return TensorFlowImporter.Import(graph, path);
+        CheckpointReader? checkpoint = checkpointPath is null ? null : CheckpointReader.Open(CheckpointPrefix(checkpointPath));
+        return TensorFlowImporter.Import(graph, path, checkpoint);
     }
+
+    /// <summary>
+    /// The checkpoint named by a file on the command line: its <c>.index</c>, a data shard
+    /// (<c>prefix.data-00000-of-00001</c>) or the <c>checkpoint</c> state file; returns what <see cref="CheckpointReader.Open"/> takes.
+    /// </summary>
+    public static string CheckpointPrefix(string path)
+    {
+        Match shard = DataShard().Match(path);
+        return shard.Success ? path[..shard.Index] : path;
+    }
+
+    /// <summary>True for a file that names a checkpoint: <c>*.index</c>, <c>*.data-NNNNN-of-NNNNN</c> or <c>checkpoint</c>.</summary>
+    public static bool IsCheckpointFile(string path) =>
+        path.EndsWith(".index", StringComparison.Ordinal) || DataShard().IsMatch(path) || Path.GetFileName(path) == CheckpointStateFile.FileName;
+
+    [GeneratedRegex(@"\.data-[0-9]{5}-of-[0-9]{5}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DataShard();
 
     public static GraphDef ParseBinary(string path)
     {

@@ -1,5 +1,6 @@
 using Converters.Abstractions;
 using Converters.Ir;
+using Converters.Plugins.TensorFlow.Checkpoint;
 using Tensorflow;
 using IrType = Converters.Ir.DataType;
 
@@ -11,23 +12,32 @@ internal sealed partial class TensorFlowImporter
     /// <summary>The ops this reader maps, in the order of the error message.</summary>
     public static readonly string[] SupportedOps =
     [
-        "Add", "AddV2", "AvgPool", "BiasAdd", "ConcatV2", "Const", "Conv2D", "DepthwiseConv2dNative", "Elu", "FusedBatchNorm",
-        "FusedBatchNormV3", "Identity", "LeakyRelu", "MatMul", "MaxPool", "Maximum", "Mean", "Mul", "NoOp", "Pad", "Placeholder",
-        "RealDiv", "Relu", "Relu6", "Reshape", "ResizeNearestNeighbor", "Sigmoid", "Softmax", "SpaceToDepth", "Squeeze", "Sub", "Tanh",
+        "Add", "AddN", "AddV2", "AvgPool", "BiasAdd", "ConcatV2", "Const", "Conv2D", "Conv2DBackpropInput", "DepthwiseConv2dNative", "Elu", "FusedBatchNorm",
+        "FusedBatchNormV3", "Identity", "LeakyRelu", "MatMul", "MaxPool", "Maximum", "Mean", "MirrorPad", "Mul", "NoOp", "Pad", "PadV2",
+        "Placeholder", "ReadVariableOp", "RealDiv", "Relu", "Relu6", "Reshape", "ResizeNearestNeighbor", "Rsqrt (of constants)", "Sigmoid", "Slice", "Softmax",
+        "SpaceToDepth", "Sqrt (of constants)", "Squeeze", "Sub", "Tanh", "Transpose", "VarHandleOp", "Variable", "VariableV2",
     ];
 
     private void ImportNode()
     {
+        if (TryFoldConstants())
+        {
+            return;
+        }
+
         switch (_node.Op)
         {
             case "Placeholder": MapPlaceholder(); break;
             case "Const": _values[_node.Name] = Constant(); break;
-            case "Identity": _values[_node.Name] = Input(0); break;
+            case "Identity" or "ReadVariableOp": _values[_node.Name] = Input(0); break;
+            case "VariableV2" or "Variable" or "VarHandleOp": _values[_node.Name] = Variable(); break;
             case "NoOp": break;
             case "Conv2D": MapConv(depthwise: false); break;
             case "DepthwiseConv2dNative": MapConv(depthwise: true); break;
+            case "Conv2DBackpropInput": MapConvBackpropInput(); break;
             case "BiasAdd": MapBiasAdd(); break;
             case "Add" or "AddV2": MapBinary("Add"); break;
+            case "AddN": MapAddN(); break;
             case "Sub": MapBinary("Sub"); break;
             case "Mul": MapBinary("Mul"); break;
             case "RealDiv": MapBinary("Div"); break;
@@ -42,7 +52,9 @@ internal sealed partial class TensorFlowImporter
             case "Reshape": MapReshape(); break;
             case "Squeeze": MapSqueeze(); break;
             case "ConcatV2": MapConcat(); break;
-            case "Pad": MapPad(); break;
+            case "Pad" or "PadV2" or "MirrorPad": MapPad(); break;
+            case "Slice": MapSlice(); break;
+            case "Transpose": MapTranspose(); break;
             case "Softmax": MapSoftmax(); break;
             case "ResizeNearestNeighbor": MapResize(); break;
             case "SpaceToDepth": MapSpaceToDepth(); break;
@@ -56,6 +68,74 @@ internal sealed partial class TensorFlowImporter
                 };
         }
     }
+
+    /// <summary>Ops of the saver, the initializers and variable bookkeeping: not part of inference.</summary>
+    private static readonly HashSet<string> s_skippedOps = new(StringComparer.Ordinal)
+    {
+        "Assign", "AssignVariableOp", "VarIsInitializedOp", "IsVariableInitialized", "SaveV2", "RestoreV2", "MergeV2Checkpoints",
+        "ShardedFilename", "StringJoin", "NoOp",
+    };
+
+    /// <summary>True for saver (<c>save/...</c>, <c>save_1/...</c>) and initializer nodes, which the reader skips.</summary>
+    private static bool IsSaverOrInitializer(NodeDef node)
+    {
+        if (s_skippedOps.Contains(node.Op) || node.Name.StartsWith("save/", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        int slash = node.Name.IndexOf('/', StringComparison.Ordinal);
+        return slash > "save_".Length && node.Name.StartsWith("save_", StringComparison.Ordinal) && !node.Name.AsSpan("save_".Length, slash - "save_".Length).ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>A variable's value from the checkpoint (key = the variable's node name), checked against its dtype and shape attrs.</summary>
+    private TfValue Variable()
+    {
+        if (_checkpoint is null)
+        {
+            throw Error(null, "is a variable: name its checkpoint after the graph (x.pbtxt x.ckpt.index, or the 'checkpoint' file), or read a frozen graph");
+        }
+
+        if (!_checkpoint.Contains(_node.Name))
+        {
+            throw new ModelFormatException($"node '{_node.Name}' ({_node.Op}): variable '{_node.Name}' is not in the checkpoint {_checkpoint.Prefix} ({_checkpoint.TensorNames.Count} tensors)")
+            {
+                FilePath = _checkpoint.IndexPath,
+                FieldPath = _node.Name,
+            };
+        }
+
+        CheckpointTensor tensor = _checkpoint.ReadTensor(_node.Name);
+        AttrValue? dtype = Attr("dtype");
+        if (dtype is not null && dtype.ValueCase == AttrValue.ValueOneofCase.Type && (Tensorflow.DataType)((int)dtype.Type % 100) != tensor.DataType)
+        {
+            throw CheckpointMismatch($"the checkpoint holds {tensor.DataType} but the variable is {dtype.Type}");
+        }
+
+        AttrValue? shapeAttr = Attr("shape");
+        if (shapeAttr is { ValueCase: AttrValue.ValueOneofCase.Shape, Shape.UnknownRank: false }
+            && !shapeAttr.Shape.Dim.Select(d => d.Size).SequenceEqual(tensor.Shape))
+        {
+            throw CheckpointMismatch($"the checkpoint's shape [{string.Join(", ", tensor.Shape)}] differs from the variable's [{string.Join(", ", shapeAttr.Shape.Dim.Select(d => d.Size))}]");
+        }
+
+        var shape = TensorShape.Of([.. tensor.Shape.Select(d => checked((int)d))]);
+        TensorData data = tensor.DataType switch
+        {
+            Tensorflow.DataType.DtFloat => TensorData.FromBytes(IrType.Float32, shape, tensor.Data),
+            Tensorflow.DataType.DtInt64 => TensorData.FromBytes(IrType.Int64, shape, tensor.Data),
+            Tensorflow.DataType.DtInt32 => TensorData.Create(shape, [.. TensorData.FromBytes(IrType.Int32, shape, tensor.Data).AsSpan<int>().ToArray().Select(v => (long)v)]),
+            _ => throw CheckpointMismatch($"variables of {tensor.DataType} are not supported (DT_FLOAT, DT_INT32, DT_INT64)"),
+        };
+        return new TfValue(string.Empty, shape, false, data);
+    }
+
+    private ModelFormatException CheckpointMismatch(string message) =>
+        new($"node '{_node.Name}' ({_node.Op}): variable '{_node.Name}': {message}")
+        {
+            FilePath = _checkpoint?.IndexPath ?? _path,
+            FieldPath = _node.Name,
+        };
 
     private void MapPlaceholder()
     {
@@ -220,6 +300,33 @@ internal sealed partial class TensorFlowImporter
         Define(Emit(opType, null, [left, right]), data.Nhwc);
     }
 
+    /// <summary>AddN of computed tensors of one shape: a chain of IR Adds (one for two inputs).</summary>
+    private void MapAddN()
+    {
+        List<string> all = DataInputs();
+        TfValue first = Input(0);
+        string sum = first.Ir;
+        for (int i = 1; i < all.Count; i++)
+        {
+            TfValue v = Input(i);
+            if (v.Constant is not null || first.Constant is not null || v.Shape != first.Shape || v.Nhwc != first.Nhwc)
+            {
+                throw Error($"input[{i}]", $"AddN needs computed tensors of one shape and layout, got {first.Shape} and {(v.Constant is not null ? "a Const" : v.Shape.ToString())}");
+            }
+
+            Node add = Emit("Add", i == all.Count - 1 ? null : $"sum{i}", [sum, v.Ir], i == all.Count - 1 ? null : Unique($"{_node.Name}/sum{i}"));
+            if (i == all.Count - 1)
+            {
+                Define(add, first.Nhwc);
+                return;
+            }
+
+            sum = Step(add);
+        }
+
+        _values[_node.Name] = first;
+    }
+
     /// <summary>A constant operand as an IR initializer: a scalar, or one value per channel (the TF last axis of NHWC).</summary>
     private string ChannelConstant(TfValue constant, TfValue data, int index)
     {
@@ -234,6 +341,12 @@ internal sealed partial class TensorFlowImporter
             return _graph.AddInitializer(Unique(_node.Name + "/const"), c.Reshape(TensorShape.Scalar));
         }
 
+        if (data.Shape.Rank == 4 && data.Nhwc && c.Shape == TensorShape.Of(data.Shape[0], data.Shape[2], data.Shape[3], data.Shape[1]))
+        {
+            // A full NHWC constant: transposed to the IR's NCHW.
+            return _graph.AddInitializer(Unique(_node.Name + "/const"), NhwcToNchw(c));
+        }
+
         int channels = data.Shape[1];
         bool perChannel = c.Shape.ElementCount == channels && c.Shape.Dimensions.Count(d => d != 1) <= 1 && c.Shape.Rank >= 1 && c.Shape[-1] == channels;
         if (!perChannel || (data.Shape.Rank == 4 && !data.Nhwc))
@@ -243,6 +356,28 @@ internal sealed partial class TensorFlowImporter
 
         TensorShape target = data.Shape.Rank == 4 ? TensorShape.Of(channels, 1, 1) : TensorShape.Of(channels);
         return _graph.AddInitializer(Unique(_node.Name + "/const"), c.Reshape(target));
+    }
+
+    private static TensorData NhwcToNchw(TensorData t)
+    {
+        (int n, int h, int w, int c) = (t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]);
+        ReadOnlySpan<float> src = t.AsSpan<float>();
+        float[] dst = new float[src.Length];
+        for (int b = 0; b < n; b++)
+        {
+            for (int y = 0; y < h; y++)
+            {
+                for (int x = 0; x < w; x++)
+                {
+                    for (int ch = 0; ch < c; ch++)
+                    {
+                        dst[(((((b * c) + ch) * h) + y) * w) + x] = src[(((((b * h) + y) * w) + x) * c) + ch];
+                    }
+                }
+            }
+        }
+
+        return TensorData.Create(TensorShape.Of(n, c, h, w), dst);
     }
 
     private void MapBatchNorm()
@@ -371,14 +506,30 @@ internal sealed partial class TensorFlowImporter
             return;
         }
 
+        // A general reshape works on TF's element order: an NHWC input is transposed to it first, and a 4-D
+        // result (NHWC to TF) is transposed back to the IR's NCHW.
+        string source = x.Ir;
         if (x.Shape.Rank == 4 && x.Nhwc)
         {
-            throw Error("input[1]", $"reshaping the NHWC tensor {x.Shape} to [{string.Join(", ", target)}] is not supported; only a flatten to [N, -1]");
+            Node toNhwc = Emit("Transpose", "nhwc", [x.Ir], Unique(_node.Name + "/nhwc"));
+            toNhwc.Attributes["perm"] = AttributeValue.FromInts(0, 2, 3, 1);
+            source = Step(toNhwc);
         }
 
-        Node node = Emit("Reshape", null, [x.Ir]);
-        node.Attributes["shape"] = AttributeValue.FromInts(target);
-        Define(node, false);
+        if (target.Length != 4)
+        {
+            Node node = Emit("Reshape", null, [source]);
+            node.Attributes["shape"] = AttributeValue.FromInts(target);
+            Define(node, false);
+            return;
+        }
+
+        Node reshape = Emit("Reshape", "reshape", [source], Unique(_node.Name + "/reshape"));
+        reshape.Attributes["shape"] = AttributeValue.FromInts(target);
+        string reshaped = Step(reshape);
+        Node toNchw = Emit("Transpose", null, [reshaped]);
+        toNchw.Attributes["perm"] = AttributeValue.FromInts(0, 3, 1, 2);
+        Define(toNchw, true);
     }
 
     /// <summary>Flattens a 4-D tensor in TF element order: NHWC needs Transpose(0,2,3,1) first.</summary>
@@ -441,7 +592,7 @@ internal sealed partial class TensorFlowImporter
 
     private void MapPad()
     {
-        TfValue x = Input(0, 2);
+        TfValue x = Input(0, _node.Op == "PadV2" ? 3 : 2);
         TensorData paddings = ConstInput(1, "paddings");
         int rank = x.Shape.Rank;
         if (paddings.Shape != TensorShape.Of(rank, 2))
@@ -460,6 +611,22 @@ internal sealed partial class TensorFlowImporter
 
         Node node = Emit("Pad", null, [x.Ir]);
         node.Attributes["pads"] = AttributeValue.FromInts(pads);
+        if (_node.Op == "PadV2")
+        {
+            TensorData value = ConstInput(2, "constant_values");
+            if (value.ElementCount != 1 || value.DataType != IrType.Float32)
+            {
+                throw Error("input[2]", $"constant_values must be one float, got {value}");
+            }
+
+            node.Attributes["value"] = (double)value.AsSpan<float>()[0];
+        }
+        else if (_node.Op == "MirrorPad")
+        {
+            string mode = StringAttr("mode", string.Empty);
+            node.Attributes["mode"] = mode == "REFLECT" ? "reflect" : throw Error("attr.mode", $"MirrorPad mode '{mode}' is not supported (REFLECT)");
+        }
+
         Define(node, x.Nhwc);
     }
 
@@ -498,6 +665,141 @@ internal sealed partial class TensorFlowImporter
         AttrValue block = AttrOf("block_size", AttrValue.ValueOneofCase.I, "an int");
         Node node = Emit("SpaceToDepth", null, [x.Ir]);
         node.Attributes["blocksize"] = block.I;
+        Define(node, nhwc);
+    }
+
+    private void MapSlice()
+    {
+        TfValue x = Input(0, 3);
+        long[] begin = ConstInput(1, "begin").AsSpan<long>().ToArray();
+        long[] size = ConstInput(2, "size").AsSpan<long>().ToArray();
+        int rank = x.Shape.Rank;
+        if (begin.Length != rank || size.Length != rank)
+        {
+            throw Error("input[1]", $"begin and size must have {rank} values (the input's rank), got {begin.Length} and {size.Length}");
+        }
+
+        var axes = new List<long>();
+        var starts = new List<long>();
+        var ends = new List<long>();
+        for (int a = 0; a < rank; a++)
+        {
+            int irAxis = IrAxis(x, a, "input[1]");
+            long n = x.Shape[irAxis];
+            long end = size[a] == -1 ? n : begin[a] + size[a];
+            if (begin[a] < 0 || size[a] < -1 || end > n || end <= begin[a])
+            {
+                throw Error("input[2]", $"begin {begin[a]} and size {size[a]} select nothing or leave axis {a} (size {n})");
+            }
+
+            if (begin[a] != 0 || end != n)
+            {
+                axes.Add(irAxis);
+                starts.Add(begin[a]);
+                ends.Add(end);
+            }
+        }
+
+        if (axes.Count == 0)
+        {
+            _values[_node.Name] = x;
+            return;
+        }
+
+        Node node = Emit("Slice", null, [x.Ir]);
+        node.Attributes["axes"] = AttributeValue.FromInts(axes);
+        node.Attributes["starts"] = AttributeValue.FromInts(starts);
+        node.Attributes["ends"] = AttributeValue.FromInts(ends);
+        Define(node, x.Nhwc);
+    }
+
+    /// <summary>
+    /// A Transpose of a TF tensor: the IR perm composes the input's layout (NHWC: TF axis j = IR axis L[j]) with
+    /// TF's perm, and a 4-D result is taken as NHWC (IR axis k = TF output axis M[k]).
+    /// </summary>
+    private void MapTranspose()
+    {
+        TfValue x = Input(0, 2);
+        long[] perm = ConstInput(1, "perm").AsSpan<long>().ToArray();
+        int rank = x.Shape.Rank;
+        if (perm.Length != rank || perm.Order().Select((p, i) => p == i).Any(ok => !ok))
+        {
+            throw Error("input[1]", $"perm [{string.Join(", ", perm)}] must be a permutation of 0..{rank - 1}");
+        }
+
+        int[] inputAxis = x.Nhwc ? [0, 2, 3, 1] : [.. Enumerable.Range(0, rank)];
+        int[] outputAxis = rank == 4 ? [0, 3, 1, 2] : [.. Enumerable.Range(0, rank)];
+        long[] irPerm = [.. Enumerable.Range(0, rank).Select(k => (long)inputAxis[perm[outputAxis[k]]])];
+        if (irPerm.Select((p, i) => p == i).All(ok => ok))
+        {
+            _values[_node.Name] = x with { Nhwc = rank == 4 };
+            return;
+        }
+
+        Node node = Emit("Transpose", null, [x.Ir]);
+        node.Attributes["perm"] = AttributeValue.FromInts(irPerm);
+        Define(node, rank == 4);
+    }
+
+    /// <summary>
+    /// Conv2DBackpropInput(input_sizes, filter [kh, kw, C_out, C_in], x): the gradient of a convolution, as IR
+    /// ConvTranspose with W[c_in, c_out, h, w] = filter[h, w, c_out, c_in], the forward convolution's padding of the
+    /// output size (SAME, VALID or EXPLICIT) and the remainder as output_padding.
+    /// </summary>
+    private void MapConvBackpropInput()
+    {
+        bool nhwc = DataFormat();
+        long[] sizes = ConstInput(0, "input_sizes").AsSpan<long>().ToArray();
+        TensorData filter = ConstInput(1, "filter");
+        TfValue x = Input4D(2, nhwc);
+        if (sizes.Length != 4 || filter.Shape.Rank != 4 || filter.DataType != IrType.Float32)
+        {
+            throw Error("input[0]", $"input_sizes must have 4 values and the filter be a 4-D float tensor, got [{string.Join(", ", sizes)}] and {filter}");
+        }
+
+        (long outH, long outW, long outC) = nhwc ? (sizes[1], sizes[2], sizes[3]) : (sizes[2], sizes[3], sizes[1]);
+        (int kh, int kw, int fOut, int fIn) = (filter.Shape[0], filter.Shape[1], filter.Shape[2], filter.Shape[3]);
+        if (fIn != x.Shape[1] || fOut != outC)
+        {
+            throw Error("input[1]", $"the filter [{kh}, {kw}, {fOut}, {fIn}] must map {x.Shape[1]} input channels to {outC} (input_sizes)");
+        }
+
+        (int sh, int sw) = Spatial("strides", nhwc);
+        (int dh, int dw) = Spatial("dilations", nhwc);
+        if (dh != 1 || dw != 1)
+        {
+            throw Error("attr.dilations", "dilated Conv2DBackpropInput is not supported");
+        }
+
+        int[] pads = Padding(TensorShape.Of(1, (int)outC, (int)outH, (int)outW), kh, kw, sh, sw, 1, 1, nhwc);
+        long extraH = outH - ((((long)x.Shape[2] - 1) * sh) + kh - pads[0] - pads[2]);
+        long extraW = outW - ((((long)x.Shape[3] - 1) * sw) + kw - pads[1] - pads[3]);
+        if (extraH < 0 || extraW < 0 || extraH >= sh || extraW >= sw)
+        {
+            throw Error("input[0]", $"input_sizes {outH}x{outW} does not follow from the input {x.Shape[2]}x{x.Shape[3]}, kernel {kh}x{kw}, strides {sh}x{sw} and the padding");
+        }
+
+        ReadOnlySpan<float> f = filter.AsSpan<float>();
+        float[] w = new float[f.Length];
+        for (int h = 0; h < kh; h++)
+        {
+            for (int v = 0; v < kw; v++)
+            {
+                for (int co = 0; co < fOut; co++)
+                {
+                    for (int ci = 0; ci < fIn; ci++)
+                    {
+                        w[(((((ci * fOut) + co) * kh) + h) * kw) + v] = f[(((((h * kw) + v) * fOut) + co) * fIn) + ci];
+                    }
+                }
+            }
+        }
+
+        string weights = _graph.AddInitializer(Unique(_node.Name + "/weights"), TensorData.Create(TensorShape.Of(fIn, fOut, kh, kw), w));
+        Node node = Emit("ConvTranspose", null, [x.Ir, weights]);
+        node.Attributes["strides"] = AttributeValue.FromInts(sh, sw);
+        node.Attributes["pads"] = AttributeValue.FromInts(pads);
+        node.Attributes["output_padding"] = AttributeValue.FromInts((int)extraH, (int)extraW);
         Define(node, nhwc);
     }
 }

@@ -5,6 +5,7 @@ using Converters.Ir;
 using Converters.Ir.Diagnostics;
 using Converters.Ir.Schemas;
 using Converters.Ir.Verification;
+using Converters.Plugins.TensorFlow.Checkpoint;
 using Google.Protobuf;
 using Tensorflow;
 using IrType = Converters.Ir.DataType;
@@ -21,6 +22,7 @@ internal sealed partial class TensorFlowImporter
 {
     private readonly GraphDef _def;
     private readonly string _path;
+    private readonly CheckpointReader? _checkpoint;
     private readonly Graph _graph = new();
     private readonly Dictionary<string, TfValue> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _irNames = new(StringComparer.Ordinal);
@@ -29,15 +31,17 @@ internal sealed partial class TensorFlowImporter
     private bool _anyNhwcInput;
     private bool _anyNchwInput;
 
-    private TensorFlowImporter(GraphDef def, string path)
+    private TensorFlowImporter(GraphDef def, string path, CheckpointReader? checkpoint)
     {
         _def = def;
         _path = path;
+        _checkpoint = checkpoint;
     }
 
-    public static Model Import(GraphDef def, string path)
+    /// <summary>Imports <paramref name="def"/>; variables take their values from <paramref name="checkpoint"/>.</summary>
+    public static Model Import(GraphDef def, string path, CheckpointReader? checkpoint = null)
     {
-        var importer = new TensorFlowImporter(def, path);
+        var importer = new TensorFlowImporter(def, path, checkpoint);
         return importer.Run();
     }
 
@@ -48,6 +52,11 @@ internal sealed partial class TensorFlowImporter
         for (_index = 0; _index < _def.Node.Count; _index++)
         {
             _node = _def.Node[_index];
+            if (IsSaverOrInitializer(_node))
+            {
+                continue;
+            }
+
             if (_values.ContainsKey(_node.Name))
             {
                 throw Error(null, $"node name '{_node.Name}' is used twice");

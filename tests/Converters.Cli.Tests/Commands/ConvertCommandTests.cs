@@ -47,7 +47,7 @@ public sealed class ConvertCommandTests : IDisposable
         CliResult result = CliRunner.Run("convert", Sample, "--to", "onnx", "-o", output);
 
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
-        result.ErrorLines.ShouldBe(["error: --to onnx: no loaded plugin writes that format; available: caffe, darknet, textnet"]);
+        result.ErrorLines.ShouldBe(["error: --to onnx: no loaded plugin writes that format; available: caffe, darknet, tensorflow, textnet"]);
         Directory.Exists(output).ShouldBeFalse();
     }
 

@@ -36,7 +36,7 @@ public sealed class TensorFlowImporterErrorTests : IDisposable
         UnsupportedOperatorException unsupported = ex.ShouldBeOfType<UnsupportedOperatorException>();
         unsupported.OperatorName.ShouldBe("Gelu");
         ex.Message.ShouldContain("'gelu'");
-        ex.Message.ShouldContain("Conv2D, DepthwiseConv2dNative");
+        ex.Message.ShouldContain("Conv2D, Conv2DBackpropInput, DepthwiseConv2dNative");
         ex.FieldPath.ShouldBe("node[1].op");
     }
 
