@@ -8,19 +8,20 @@ namespace Converters.Engine.Tests.Training.Kernels;
 public class ConvTransposeTrainingKernelTests
 {
     [Theory]
-    [InlineData(2, 2, 1, 1, 2, 1, 0, 0, 1, true)]
-    [InlineData(1, 1, 1, 1, 1, 0, 0, 0, 0, false)]
-    [InlineData(1, 2, 2, 2, 1, 0, 1, 1, 0, true)]
-    public void Backward_GroupsStridesPads_MatchesFiniteDifferences(int group, int sh, int sw, int dh, int dw, int pt, int pl, int pb, int pr, bool bias)
+    [InlineData(2, 2, 1, 1, 2, 1, 0, 0, 1, true, 0)]
+    [InlineData(1, 1, 1, 1, 1, 0, 0, 0, 0, false, 0)]
+    [InlineData(1, 2, 2, 2, 1, 0, 1, 1, 0, true, 0)]
+    [InlineData(1, 2, 2, 1, 1, 1, 1, 1, 1, true, 1)]
+    public void Backward_GroupsStridesPads_MatchesFiniteDifferences(int group, int sh, int sw, int dh, int dw, int pt, int pl, int pb, int pr, bool bias, int outputPadding)
     {
         // Given a deconvolution of 2x4x3x5 with IOHW weights 4 x 3 x 3 x 2 (O = 3 group)
         const int b = 2, ic = 4, h = 3, w = 5, og = 3, kh = 3, kw = 2;
         int oc = og * group;
-        int oh = ((h - 1) * sh) - pt - pb + (dh * (kh - 1)) + 1, ow = ((w - 1) * sw) - pl - pr + (dw * (kw - 1)) + 1;
+        int oh = ((h - 1) * sh) - pt - pb + (dh * (kh - 1)) + 1 + outputPadding, ow = ((w - 1) * sw) - pl - pr + (dw * (kw - 1)) + 1 + outputPadding;
         Arg[] args = bias
             ? [new Arg("x", [b, ic, h, w]), new Arg("W", [ic, og, kh, kw], Initializer: true), new Arg("B", [oc], Initializer: true)]
             : [new Arg("x", [b, ic, h, w]), new Arg("W", [ic, og, kh, kw], Initializer: true)];
-        Model model = OneNode("ConvTranspose", args, [("group", (long)group), ("strides", AttributeValue.FromInts(sh, sw)), ("dilations", AttributeValue.FromInts(dh, dw)), ("pads", AttributeValue.FromInts(pt, pl, pb, pr))]);
+        Model model = OneNode("ConvTranspose", args, [("group", (long)group), ("strides", AttributeValue.FromInts(sh, sw)), ("dilations", AttributeValue.FromInts(dh, dw)), ("pads", AttributeValue.FromInts(pt, pl, pb, pr)), ("output_padding", AttributeValue.FromInts(outputPadding, outputPadding))]);
 
         // When / Then: every input pixel scatters x W into the output
         Report report = GradientCheck.Run(model, a =>
