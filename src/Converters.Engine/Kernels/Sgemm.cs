@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Converters.Engine.Kernels;
 
@@ -58,7 +59,31 @@ internal static unsafe class Sgemm
             int kc = Math.Min(KC, k - k0);
             for (int i0 = 0; i0 < mPad; i0 += MR)
             {
-                for (int p = k0; p < k0 + kc; p++)
+                int p0 = k0;
+                if (MR == 8 && i0 + 8 <= m && Avx.IsSupported)
+                {
+                    // A full panel: 8 x 8 register transposes (or straight rows when A is transposed).
+                    fixed (float* pa = a)
+                    fixed (float* pd = destination)
+                    {
+                        for (; p0 + 8 <= k0 + kc; p0 += 8, o += 64)
+                        {
+                            if (transA)
+                            {
+                                for (int q = 0; q < 8; q++)
+                                {
+                                    PanelCopy.Copy(pa + ((long)(p0 + q) * lda) + i0, pd + o + (q * 8), 8);
+                                }
+                            }
+                            else
+                            {
+                                PanelCopy.Transpose8x8(pa + ((long)i0 * lda) + p0, lda, pd + o, 8);
+                            }
+                        }
+                    }
+                }
+
+                for (int p = p0; p < k0 + kc; p++)
                 {
                     for (int r = 0; r < MR; r++)
                     {

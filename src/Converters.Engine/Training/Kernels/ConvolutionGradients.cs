@@ -9,42 +9,58 @@ internal static class ConvolutionGradients
     /// Writes the (C·KH·KW) x (OH·OW) im2col matrix of <paramref name="x"/> (C x H x W): row
     /// (c, ky, kx), column (oy, ox) holds x[c, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw], 0 outside the image.
     /// </summary>
-    public static void Im2Col(ReadOnlySpan<float> x, in ConvGeometry g, Span<float> col)
+    public static unsafe void Im2Col(ReadOnlySpan<float> x, in ConvGeometry g, Span<float> col)
     {
         int n = g.OutH * g.OutW;
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
+        if (col.Length < (long)g.Channels * g.KernelH * g.KernelW * n || x.Length < (long)g.Channels * g.Height * g.Width)
         {
-            ReadOnlySpan<float> plane = x.Slice(c * g.Height * g.Width, g.Height * g.Width);
-            for (int ky = 0; ky < g.KernelH; ky++)
-            {
-                for (int kx = 0; kx < g.KernelW; kx++, row++)
-                {
-                    Span<float> dst = col.Slice(row * n, n);
-                    int offX = (kx * g.DilationW) - g.PadLeft;
-                    (int lo, int hi) = ValidColumns(g, offX);
-                    for (int oy = 0; oy < g.OutH; oy++)
-                    {
-                        Span<float> drow = dst.Slice(oy * g.OutW, g.OutW);
-                        int iy = (oy * g.StrideH) - g.PadTop + (ky * g.DilationH);
-                        if ((uint)iy >= (uint)g.Height || hi <= lo)
-                        {
-                            drow.Clear();
-                            continue;
-                        }
+            throw new ArgumentException("x or col is too short for the geometry");
+        }
 
-                        ReadOnlySpan<float> srow = plane.Slice(iy * g.Width, g.Width);
-                        drow[..lo].Clear();
-                        drow[hi..].Clear();
-                        if (g.StrideW == 1)
+        fixed (float* px = x)
+        fixed (float* pcol = col)
+        {
+            float* dst = pcol;
+            for (int c = 0; c < g.Channels; c++)
+            {
+                float* plane = px + ((long)c * g.Height * g.Width);
+                for (int ky = 0; ky < g.KernelH; ky++)
+                {
+                    for (int kx = 0; kx < g.KernelW; kx++, dst += n)
+                    {
+                        int offX = (kx * g.DilationW) - g.PadLeft;
+                        (int lo, int hi) = ValidColumns(g, offX);
+                        for (int oy = 0; oy < g.OutH; oy++)
                         {
-                            srow.Slice(lo + offX, hi - lo).CopyTo(drow[lo..hi]);
-                        }
-                        else
-                        {
-                            for (int ox = lo, ix = (lo * g.StrideW) + offX; ox < hi; ox++, ix += g.StrideW)
+                            float* drow = dst + ((long)oy * g.OutW);
+                            int iy = (oy * g.StrideH) - g.PadTop + (ky * g.DilationH);
+                            if ((uint)iy >= (uint)g.Height || hi <= lo)
                             {
-                                drow[ox] = srow[ix];
+                                new Span<float>(drow, g.OutW).Clear();
+                                continue;
+                            }
+
+                            float* srow = plane + ((long)iy * g.Width);
+                            for (int ox = 0; ox < lo; ox++)
+                            {
+                                drow[ox] = 0f;
+                            }
+
+                            for (int ox = hi; ox < g.OutW; ox++)
+                            {
+                                drow[ox] = 0f;
+                            }
+
+                            if (g.StrideW == 1)
+                            {
+                                PanelCopy.Copy(srow + lo + offX, drow + lo, hi - lo);
+                            }
+                            else
+                            {
+                                for (int ox = lo, ix = (lo * g.StrideW) + offX; ox < hi; ox++, ix += g.StrideW)
+                                {
+                                    drow[ox] = srow[ix];
+                                }
                             }
                         }
                     }
