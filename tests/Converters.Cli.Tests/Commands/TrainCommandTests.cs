@@ -212,7 +212,7 @@ public sealed class TrainCommandTests(ITestOutputHelper output) : IDisposable
         using JsonDocument report = JsonDocument.Parse(File.ReadAllText(json));
         JsonElement[] epochs = [.. report.RootElement.GetProperty("epochs").EnumerateArray()];
         epochs.Length.ShouldBe(10);
-        epochs.ShouldAllBe(e => e.GetProperty("images").GetInt32() == 7936);
+        epochs.ShouldAllBe(e => e.GetProperty("images").GetInt32() == 8000);
         epochs[^1].GetProperty("metric").GetDouble().ShouldBeGreaterThanOrEqualTo(0.98);
     }
 
