@@ -113,6 +113,7 @@ public sealed class CliApplication
         root.Add(EvalCommand.Create(context));
         root.Add(TrainCommand.Create(context));
         root.Add(FinetuneCommand.Create(context));
+        root.Add(AnaCommand.Create(context));
         return root;
     }
 
