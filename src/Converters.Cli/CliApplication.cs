@@ -114,6 +114,8 @@ public sealed class CliApplication
         root.Add(TrainCommand.Create(context));
         root.Add(FinetuneCommand.Create(context));
         root.Add(AnaCommand.Create(context));
+        root.Add(PruneCommand.Create(context));
+        root.Add(TransformCommand.Create(context));
         return root;
     }
 

@@ -1,0 +1,222 @@
+using System.CommandLine;
+using System.Globalization;
+using Converters.Cli.Loading;
+using Converters.Cli.Output;
+using Converters.Cli.Pruning;
+using Converters.Engine.Data;
+using Converters.Ir;
+using Converters.Ir.Diagnostics;
+using Converters.Ir.Statistics;
+using Converters.Pruning.Dependency;
+using Converters.Pruning.Evaluation;
+using Converters.Pruning.Planning;
+using Converters.Pruning.Sensitivity;
+using Converters.Pruning.Transform;
+using Spectre.Console;
+
+namespace Converters.Cli.Commands;
+
+/// <summary>
+/// <c>converters prune FILES... (--rate R | --ratio R | --threshold T) [--method l1|l2|bn-gamma]
+/// [--policy uniform|global|sensitivity] [--data SPEC] -o DIR</c>: makes a pruning plan and writes it
+/// (<c>DIR/plan.json</c>) with a before/after table; <c>transform</c> applies it.
+/// </summary>
+internal static class PruneCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = new Argument<string[]>("files") { Description = "The model's files; the format is detected.", Arity = ArgumentArity.OneOrMore };
+        var rate = new Option<double?>("--rate") { Description = "Fraction of MACs to remove (0..1), reached by a search over the policy's knob.", HelpName = "R" };
+        var ratio = new Option<double?>("--ratio") { Description = "uniform: fraction of channels removed from every group; global: the threshold on score / group mean.", HelpName = "R" };
+        var threshold = new Option<double?>("--threshold") { Description = "sensitivity: tolerated relative metric loss per group (e.g. 0.01).", HelpName = "T" };
+        var method = new Option<string>("--method") { Description = "Importance criterion: l1, l2 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
+        var policy = new Option<string>("--policy") { Description = "uniform, global or sensitivity (needs --data; runs or reuses ana's analysis).", DefaultValueFactory = _ => "uniform", HelpName = "NAME" };
+        var data = new Option<string?>("--data") { Description = "Dataset spec: metric before/after (test split) and BN recalibration (train split).", HelpName = "SPEC" };
+        var test = new Option<string?>("--test") { Description = "Test dataset spec (default: --data's test split).", HelpName = "SPEC" };
+        var testIter = new Option<int?>("--test-iter") { Description = "Batches of the test set each measurement uses (default: all).", HelpName = "N" };
+        var batch = new Option<int>("--batch") { Description = "Batch size of measurements.", DefaultValueFactory = _ => 64, HelpName = "B" };
+        var calib = new Option<int>("--calib-batches") { Description = "Batches the BN statistics are recalibrated on after pruning.", DefaultValueFactory = _ => 4, HelpName = "N" };
+        var divisible = new Option<int>("--channel-divisible") { Description = "Kept channel counts are multiples of N (8/16 for the accelerator).", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var keepMinimum = new Option<int>("--keep-minimum") { Description = "Every group keeps at least N channels.", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var ignore = new Option<string[]>("--ignore") { Description = "Layers (node names, comma-separated) whose groups stay whole.", AllowMultipleArgumentsPerToken = true, HelpName = "NAMES" };
+        var workspace = new Option<string?>("--workspace") { Description = "Where ana's sensitivity table is cached (default: the output folder).", HelpName = "DIR" };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for plan.json and summary.md.", Required = true, HelpName = "DIR" };
+        var json = new Option<string?>("--json") { Description = "Also write the before/after summary as JSON.", HelpName = "OUT" };
+        var command = new Command("prune", "Make a pruning plan: which channels of which groups go, by a criterion and a policy; prints the before/after table.")
+        {
+            files, rate, ratio, threshold, method, policy, data, test, testIter, batch, calib, divisible, keepMinimum, ignore, workspace, output, json,
+        };
+        command.SetAction(parse => new PruneRun
+        {
+            Paths = parse.GetRequiredValue(files),
+            Rate = parse.GetValue(rate),
+            Ratio = parse.GetValue(ratio),
+            Threshold = parse.GetValue(threshold),
+            Method = parse.GetValue(method)!,
+            Policy = parse.GetValue(policy)!,
+            Data = parse.GetValue(data),
+            Test = parse.GetValue(test),
+            TestIterations = parse.GetValue(testIter),
+            Batch = parse.GetValue(batch),
+            CalibrationBatches = parse.GetValue(calib),
+            Options = new PlanOptions { ChannelDivisible = parse.GetValue(divisible), KeepMinimum = parse.GetValue(keepMinimum) },
+            IgnoredNames = parse.GetValue(ignore) ?? [],
+            Workspace = parse.GetValue(workspace),
+            OutputDirectory = parse.GetRequiredValue(output),
+            JsonPath = parse.GetValue(json),
+        }.Execute(context));
+        return command;
+    }
+
+    private sealed record PruneRun
+    {
+        public required string[] Paths { get; init; }
+
+        public double? Rate { get; init; }
+
+        public double? Ratio { get; init; }
+
+        public double? Threshold { get; init; }
+
+        public required string Method { get; init; }
+
+        public required string Policy { get; init; }
+
+        public string? Data { get; init; }
+
+        public string? Test { get; init; }
+
+        public int? TestIterations { get; init; }
+
+        public int Batch { get; init; }
+
+        public int CalibrationBatches { get; init; }
+
+        public required PlanOptions Options { get; init; }
+
+        public required string[] IgnoredNames { get; init; }
+
+        public string? Workspace { get; init; }
+
+        public required string OutputDirectory { get; init; }
+
+        public string? JsonPath { get; init; }
+
+        public int Execute(CliContext context)
+        {
+            Validate();
+            LoadedModel loaded = ModelLoader.Load(context.Plugins, Paths);
+            Model model = loaded.Model;
+            IReadOnlyList<PruningGroup> groups = DependencyAnalysis.Analyze(model);
+            IReadOnlySet<string> ignored = PruningInputs.Ignored(model, IgnoredNames);
+            var options = Options with { IgnoredLayers = ignored };
+            Dictionary<string, float[]> scores = PruningInputs.Scores(model, groups, PruningInputs.Criterion(Method), ignored);
+            var builder = new PlanBuilder(groups, scores, options);
+            string hash = ModelHash.Compute(model);
+            long baseMacs = ModelStatistics.Compute(model.Graph).TotalMacs;
+
+            ModelEvaluator? evaluator = null;
+            IDataset? calibration = null;
+            if (Data is not null)
+            {
+                evaluator = new ModelEvaluator(PruningInputs.OpenTest(model, Data, Test), Batch, TestIterations);
+                calibration = PruningInputs.OpenTrain(model, Data);
+            }
+
+            Func<double, PruningPlan> knob;
+            switch (Policy)
+            {
+                case "uniform":
+                    knob = r => builder.Uniform(r, hash);
+                    break;
+                case "global":
+                    knob = t => builder.Global(t, hash);
+                    break;
+                case "sensitivity":
+                    {
+                        if (evaluator is null || calibration is null)
+                        {
+                            throw new InputFormatException("the sensitivity policy measures the model: give --data") { FieldPath = "--policy" };
+                        }
+
+                        SensitivityTable table = AnaCommand.Analyse(context, model, groups, builder, evaluator, calibration, CalibrationBatches, Method, Data!, Workspace ?? OutputDirectory, hash);
+                        knob = t => builder.FromRatios(g => table.RatioWithin(g.Id, t), hash);
+                        break;
+                    }
+
+                default:
+                    throw new InputFormatException($"unknown policy \"{Policy}\" (expected uniform, global or sensitivity)") { FieldPath = "--policy" };
+            }
+
+            PruningPlan plan;
+            if (Rate is double r)
+            {
+                (double low, double high) = Policy == "global" ? (0.0, 2.0) : (0.0, 1.0);
+                (plan, double found, long macs) = PlanBuilder.SearchRate(r, knob, p => SlimTransform.Predict(model, groups, p).Macs, baseMacs, low, high);
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rate {r:0.###}: {Policy} knob {found:0.####} removes {1 - ((double)macs / baseMacs):P2} of the MACs"));
+            }
+            else
+            {
+                plan = knob(Ratio ?? Threshold ?? 0);
+            }
+
+            Model slim = SlimTransform.Apply(model, groups, plan);
+            double? before = null, after = null;
+            if (evaluator is not null)
+            {
+                before = evaluator.Evaluate(model);
+                after = evaluator.Evaluate(BatchNormRecalibration.Recalibrate(slim, calibration!, CalibrationBatches, evaluator.Batch));
+            }
+
+            Directory.CreateDirectory(OutputDirectory);
+            string planPath = Path.Combine(OutputDirectory, "plan.json");
+            plan.Save(planPath);
+            var summary = PruningSummary.Create(model, slim, groups, plan, evaluator?.MetricName, before, after);
+            summary.Print(context.Output);
+            summary.SaveMarkdown(Path.Combine(OutputDirectory, "summary.md"), $"converters prune {string.Join(" ", Paths)} ({Method}, {Policy})");
+            context.Output.WriteLine($"wrote {planPath}");
+            if (JsonPath is not null)
+            {
+                JsonReport.Write(JsonPath, summary.WriteJson);
+                context.Output.WriteLine($"wrote {JsonPath}");
+            }
+
+            return ExitCodes.Success;
+        }
+
+        private void Validate()
+        {
+            int given = (Rate is null ? 0 : 1) + (Ratio is null ? 0 : 1) + (Threshold is null ? 0 : 1);
+            if (given != 1)
+            {
+                throw new InputFormatException("give exactly one of --rate (fraction of MACs), --ratio (uniform/global) or --threshold (sensitivity)") { FieldPath = "--rate" };
+            }
+
+            if (Rate is double r && !(r > 0 && r < 1))
+            {
+                throw new InputFormatException(string.Create(CultureInfo.InvariantCulture, $"must be a fraction of MACs between 0 and 1, got {r}")) { FieldPath = "--rate" };
+            }
+
+            if (Ratio is double q && !(q >= 0 && (Policy == "global" || q < 1)))
+            {
+                throw new InputFormatException(string.Create(CultureInfo.InvariantCulture, $"must be in [0, 1), got {q}")) { FieldPath = "--ratio" };
+            }
+
+            if (Threshold is double t && (!(t >= 0) || Policy != "sensitivity"))
+            {
+                throw new InputFormatException("a metric-loss threshold goes with --policy sensitivity and must not be negative") { FieldPath = "--threshold" };
+            }
+
+            if (Ratio is not null && Policy == "sensitivity")
+            {
+                throw new InputFormatException("the sensitivity policy takes --threshold or --rate, not --ratio") { FieldPath = "--ratio" };
+            }
+
+            CommonOptions.RequirePositive(Batch, "--batch");
+            CommonOptions.RequirePositive(CalibrationBatches, "--calib-batches");
+            CommonOptions.RequirePositive(TestIterations, "--test-iter");
+            CommonOptions.RequirePositive(Options.ChannelDivisible, "--channel-divisible");
+            CommonOptions.RequirePositive(Options.KeepMinimum, "--keep-minimum");
+        }
+    }
+}
