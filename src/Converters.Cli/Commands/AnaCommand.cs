@@ -97,7 +97,7 @@ internal static class AnaCommand
     /// </summary>
     internal static SensitivityTable Analyse(CliContext context, Model model, IReadOnlyList<PruningGroup> groups, PlanBuilder builder, ModelEvaluator evaluator, IDataset calibration, int calibrationBatches, string method, string data, string workspace, string hash)
     {
-        string settings = string.Create(CultureInfo.InvariantCulture, $"method={method}; data={data}; test={evaluator.Test.Description}; test_iter={evaluator.TestIterations?.ToString(CultureInfo.InvariantCulture) ?? "all"}; batch={evaluator.Batch}; calib_batches={calibrationBatches}; ignored={string.Join(",", builder.Candidates.Count)}");
+        string settings = string.Create(CultureInfo.InvariantCulture, $"method={method}; data={data}; test={evaluator.Test.Description}; test_iter={evaluator.TestIterations?.ToString(CultureInfo.InvariantCulture) ?? "all"}; batch={evaluator.Batch}; calib_batches={calibrationBatches}; groups={string.Join(",", builder.Candidates.Select(g => g.Id))}");
         Directory.CreateDirectory(workspace);
         string path = Path.Combine(workspace, "sensitivity.json");
         SensitivityTable table = SensitivityTable.TryLoad(path, hash, settings) ?? new SensitivityTable(hash, settings, evaluator.MetricName);

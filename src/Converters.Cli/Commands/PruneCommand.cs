@@ -28,7 +28,7 @@ internal static class PruneCommand
         var files = new Argument<string[]>("files") { Description = "The model's files; the format is detected.", Arity = ArgumentArity.OneOrMore };
         var rate = new Option<double?>("--rate") { Description = "Fraction of MACs to remove (0..1), reached by a search over the policy's knob.", HelpName = "R" };
         var ratio = new Option<double?>("--ratio") { Description = "uniform: fraction of channels removed from every group; global: the threshold on score / group mean.", HelpName = "R" };
-        var threshold = new Option<double?>("--threshold") { Description = "sensitivity: tolerated relative metric loss per group (e.g. 0.01).", HelpName = "T" };
+        var threshold = new Option<double?>("--threshold") { Description = "sensitivity: tolerated relative metric loss per group, each group pruned as far as its own curve allows (e.g. 0.01).", HelpName = "T" };
         var method = new Option<string>("--method") { Description = "Importance criterion: l1, l2 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
         var policy = new Option<string>("--policy") { Description = "uniform, global or sensitivity (needs --data; runs or reuses ana's analysis).", DefaultValueFactory = _ => "uniform", HelpName = "NAME" };
         var data = new Option<string?>("--data") { Description = "Dataset spec: metric before/after (test split) and BN recalibration (train split).", HelpName = "SPEC" };
@@ -140,7 +140,26 @@ internal static class PruneCommand
                         }
 
                         SensitivityTable table = AnaCommand.Analyse(context, model, groups, builder, evaluator, calibration, CalibrationBatches, Method, Data!, Workspace ?? OutputDirectory, hash);
-                        knob = t => builder.FromRatios(g => table.RatioWithin(g.Id, t), hash);
+                        if (Rate is null)
+                        {
+                            knob = t => builder.FromRatios(g => table.RatioWithin(g.Id, t), hash);
+                        }
+                        else
+                        {
+                            // A rate is reached by taking the cheapest steps of the sensitivity curves first.
+                            var steps = table.Steps(builder.Candidates.Select(g => g.Id));
+                            knob = k =>
+                            {
+                                var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
+                                foreach (var (id, step) in steps.Take((int)Math.Round(k * steps.Count)))
+                                {
+                                    ratios[id] = step;
+                                }
+
+                                return builder.FromRatios(g => ratios.GetValueOrDefault(g.Id), hash);
+                            };
+                        }
+
                         break;
                     }
 

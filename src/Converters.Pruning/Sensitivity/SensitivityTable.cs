@@ -68,6 +68,51 @@ public sealed class SensitivityTable
         return best;
     }
 
+    /// <summary>
+    /// The order in which a rate is reached: starting from nothing pruned, each step raises one group to
+    /// its next ratio, always the group whose next step costs the least metric (the loss curve made
+    /// monotone), ties to the group analysed first. Taking the first n steps gives every group's ratio.
+    /// </summary>
+    public IReadOnlyList<(string GroupId, double Ratio)> Steps(IEnumerable<string> groupIds)
+    {
+        double baseline = Baseline ?? 0;
+        var loss = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (string id in groupIds.Where(Metrics.ContainsKey))
+        {
+            double worst = 0;
+            loss[id] = [.. Metrics[id].Select(m => worst = Math.Max(worst, m is double v ? baseline - v : double.PositiveInfinity))];
+        }
+
+        var next = loss.Keys.ToDictionary(id => id, _ => 0, StringComparer.Ordinal);
+        var steps = new List<(string, double)>();
+        while (true)
+        {
+            string? best = null;
+            double bestCost = double.PositiveInfinity;
+            foreach (var (id, at) in next)
+            {
+                if (at >= Ratios.Count)
+                {
+                    continue;
+                }
+
+                double cost = loss[id][at] - (at == 0 ? 0 : loss[id][at - 1]);
+                if (cost < bestCost)
+                {
+                    (best, bestCost) = (id, cost);
+                }
+            }
+
+            if (best is null)
+            {
+                return steps;
+            }
+
+            steps.Add((best, Ratios[next[best]]));
+            next[best]++;
+        }
+    }
+
     /// <summary>Writes the table as JSON, atomically.</summary>
     public void Save(string path)
     {
