@@ -25,7 +25,8 @@ internal static class PruneCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("files") { Description = "The model's files; the format is detected.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<string[]>("files") { Description = "The model's files; the format is detected.", Arity = ArgumentArity.ZeroOrMore };
+        var config = new Option<string?>("--config") { Description = "Run the whole workflow from a YAML config (ana → prune → finetune rounds → workspace/final); see docs/pruning.md.", HelpName = "C.yaml" };
         var rate = new Option<double?>("--rate") { Description = "Fraction of MACs to remove (0..1), reached by a search over the policy's knob.", HelpName = "R" };
         var ratio = new Option<double?>("--ratio") { Description = "uniform: fraction of channels removed from every group; global: the threshold on score / group mean.", HelpName = "R" };
         var threshold = new Option<double?>("--threshold") { Description = "sensitivity: tolerated relative metric loss per group, each group pruned as far as its own curve allows (e.g. 0.01).", HelpName = "T" };
@@ -40,15 +41,17 @@ internal static class PruneCommand
         var keepMinimum = new Option<int>("--keep-minimum") { Description = "Every group keeps at least N channels.", DefaultValueFactory = _ => 1, HelpName = "N" };
         var ignore = new Option<string[]>("--ignore") { Description = "Layers (node names, comma-separated) whose groups stay whole.", AllowMultipleArgumentsPerToken = true, HelpName = "NAMES" };
         var workspace = new Option<string?>("--workspace") { Description = "Where ana's sensitivity table is cached (default: the output folder).", HelpName = "DIR" };
-        var output = new Option<string>("--output", "-o") { Description = "Folder for plan.json and summary.md.", Required = true, HelpName = "DIR" };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for plan.json and summary.md.", HelpName = "DIR" };
         var json = new Option<string?>("--json") { Description = "Also write the before/after summary as JSON.", HelpName = "OUT" };
         var command = new Command("prune", "Make a pruning plan: which channels of which groups go, by a criterion and a policy; prints the before/after table.")
         {
-            files, rate, ratio, threshold, method, policy, data, test, testIter, batch, calib, divisible, keepMinimum, ignore, workspace, output, json,
+            files, config, rate, ratio, threshold, method, policy, data, test, testIter, batch, calib, divisible, keepMinimum, ignore, workspace, output, json,
         };
-        command.SetAction(parse => new PruneRun
+        command.SetAction(parse => parse.GetValue(config) is string yaml
+            ? PruningWorkflow.Prune(context, yaml)
+            : new PruneRun
         {
-            Paths = parse.GetRequiredValue(files),
+            Paths = parse.GetValue(files) is { Length: > 0 } paths ? paths : throw new InputFormatException("name the model's files, or give --config C.yaml") { FieldPath = "prune" },
             Rate = parse.GetValue(rate),
             Ratio = parse.GetValue(ratio),
             Threshold = parse.GetValue(threshold),
@@ -62,10 +65,55 @@ internal static class PruneCommand
             Options = new PlanOptions { ChannelDivisible = parse.GetValue(divisible), KeepMinimum = parse.GetValue(keepMinimum) },
             IgnoredNames = parse.GetValue(ignore) ?? [],
             Workspace = parse.GetValue(workspace),
-            OutputDirectory = parse.GetRequiredValue(output),
+            OutputDirectory = parse.GetValue(output) ?? throw new InputFormatException("give the output folder for plan.json") { FieldPath = "--output" },
             JsonPath = parse.GetValue(json),
         }.Execute(context));
         return command;
+    }
+
+    /// <summary>
+    /// The policy's knob: a number that prunes more as it grows (uniform: the ratio; global: the
+    /// threshold on score / group mean; sensitivity: the tolerated loss, or for a rate the share of
+    /// the curves' cheapest steps taken).
+    /// </summary>
+    internal static Func<double, PruningPlan> Knob(CliContext context, Model model, IReadOnlyList<PruningGroup> groups, PlanBuilder builder, string policy, bool forRate, string method, string? data, ModelEvaluator? evaluator, IDataset? calibration, int calibrationBatches, string workspace, string hash)
+    {
+        switch (policy)
+        {
+            case "uniform":
+                return r => builder.Uniform(r, hash);
+            case "global":
+                return t => builder.Global(t, hash);
+            case "sensitivity":
+                {
+                    if (evaluator is null || calibration is null || data is null)
+                    {
+                        throw new InputFormatException("the sensitivity policy measures the model: give --data") { FieldPath = "--policy" };
+                    }
+
+                    SensitivityTable table = AnaCommand.Analyse(context, model, groups, builder, evaluator, calibration, calibrationBatches, method, data, workspace, hash);
+                    if (!forRate)
+                    {
+                        return t => builder.FromRatios(g => table.RatioWithin(g.Id, t), hash);
+                    }
+
+                    // A rate is reached by taking the cheapest steps of the sensitivity curves first.
+                    var steps = table.Steps(builder.Candidates.Select(g => g.Id));
+                    return k =>
+                    {
+                        var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
+                        foreach (var (id, step) in steps.Take((int)Math.Round(k * steps.Count)))
+                        {
+                            ratios[id] = step;
+                        }
+
+                        return builder.FromRatios(g => ratios.GetValueOrDefault(g.Id), hash);
+                    };
+                }
+
+            default:
+                throw new InputFormatException($"unknown policy \"{policy}\" (expected uniform, global or sensitivity)") { FieldPath = "--policy" };
+        }
     }
 
     private sealed record PruneRun
@@ -123,50 +171,7 @@ internal static class PruneCommand
                 calibration = PruningInputs.OpenTrain(model, Data);
             }
 
-            Func<double, PruningPlan> knob;
-            switch (Policy)
-            {
-                case "uniform":
-                    knob = r => builder.Uniform(r, hash);
-                    break;
-                case "global":
-                    knob = t => builder.Global(t, hash);
-                    break;
-                case "sensitivity":
-                    {
-                        if (evaluator is null || calibration is null)
-                        {
-                            throw new InputFormatException("the sensitivity policy measures the model: give --data") { FieldPath = "--policy" };
-                        }
-
-                        SensitivityTable table = AnaCommand.Analyse(context, model, groups, builder, evaluator, calibration, CalibrationBatches, Method, Data!, Workspace ?? OutputDirectory, hash);
-                        if (Rate is null)
-                        {
-                            knob = t => builder.FromRatios(g => table.RatioWithin(g.Id, t), hash);
-                        }
-                        else
-                        {
-                            // A rate is reached by taking the cheapest steps of the sensitivity curves first.
-                            var steps = table.Steps(builder.Candidates.Select(g => g.Id));
-                            knob = k =>
-                            {
-                                var ratios = new Dictionary<string, double>(StringComparer.Ordinal);
-                                foreach (var (id, step) in steps.Take((int)Math.Round(k * steps.Count)))
-                                {
-                                    ratios[id] = step;
-                                }
-
-                                return builder.FromRatios(g => ratios.GetValueOrDefault(g.Id), hash);
-                            };
-                        }
-
-                        break;
-                    }
-
-                default:
-                    throw new InputFormatException($"unknown policy \"{Policy}\" (expected uniform, global or sensitivity)") { FieldPath = "--policy" };
-            }
-
+            Func<double, PruningPlan> knob = Knob(context, model, groups, builder, Policy, Rate is not null, Method, Data, evaluator, calibration, CalibrationBatches, Workspace ?? OutputDirectory, hash);
             PruningPlan plan;
             if (Rate is double r)
             {
@@ -190,7 +195,7 @@ internal static class PruneCommand
             Directory.CreateDirectory(OutputDirectory);
             string planPath = Path.Combine(OutputDirectory, "plan.json");
             plan.Save(planPath);
-            var summary = PruningSummary.Create(model, slim, groups, plan, evaluator?.MetricName, before, after);
+            var summary = PruningSummary.Create(model, slim, evaluator?.MetricName, before, after);
             summary.Print(context.Output);
             summary.SaveMarkdown(Path.Combine(OutputDirectory, "summary.md"), $"converters prune {string.Join(" ", Paths)} ({Method}, {Policy})");
             context.Output.WriteLine($"wrote {planPath}");

@@ -20,20 +20,26 @@ internal static class TransformCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("files") { Description = "The model's files; the format is detected.", Arity = ArgumentArity.OneOrMore };
-        var planOption = new Option<string>("--plan") { Description = "The pruning plan (plan.json written by prune).", Required = true, HelpName = "PLAN" };
-        var output = new Option<string>("--output", "-o") { Description = "Folder for the slim model.", Required = true, HelpName = "DIR" };
+        var files = new Argument<string[]>("files") { Description = "The model's files; the format is detected.", Arity = ArgumentArity.ZeroOrMore };
+        var config = new Option<string?>("--config") { Description = "Apply the plan a data-free 'prune --config' left in the workspace; write workspace/final.", HelpName = "C.yaml" };
+        var planOption = new Option<string?>("--plan") { Description = "The pruning plan (plan.json written by prune).", HelpName = "PLAN" };
+        var output = new Option<string?>("--output", "-o") { Description = "Folder for the slim model.", HelpName = "DIR" };
         var to = new Option<string?>("--to") { Description = "Also write the slim model in this format (darknet, caffe, tensorflow, …).", HelpName = "FORMAT" };
         var name = new Option<string?>("--name") { Description = "Base name of the written files (default: the first model file's).", HelpName = "NAME" };
         var command = new Command("transform", "Apply a pruning plan: remove the pruned channels (folding their constant output into the next layer) and write the slim model.")
         {
-            files, planOption, output, to, name,
+            files, config, planOption, output, to, name,
         };
         command.SetAction(parse =>
         {
-            string[] paths = parse.GetRequiredValue(files);
-            string planPath = parse.GetRequiredValue(planOption);
-            string folder = parse.GetRequiredValue(output);
+            if (parse.GetValue(config) is string yaml)
+            {
+                return PruningWorkflow.Transform(context, yaml);
+            }
+
+            string[] paths = parse.GetValue(files) is { Length: > 0 } p ? p : throw new InputFormatException("name the model's files, or give --config C.yaml") { FieldPath = "transform" };
+            string planPath = parse.GetValue(planOption) ?? throw new InputFormatException("give the plan to apply") { FieldPath = "--plan" };
+            string folder = parse.GetValue(output) ?? throw new InputFormatException("give the output folder for the slim model") { FieldPath = "--output" };
             LoadedModel loaded = ModelLoader.Load(context.Plugins, paths);
             IModelFormat? extra = parse.GetValue(to) is string formatName
                 ? context.Plugins.FindFormat(formatName)
@@ -56,7 +62,7 @@ internal static class TransformCommand
             }
 
             Model slim = SlimTransform.Apply(loaded.Model, groups, plan);
-            PruningSummary.Create(loaded.Model, slim, groups, plan, null, null, null).Print(context.Output);
+            PruningSummary.Create(loaded.Model, slim, null, null, null).Print(context.Output);
             string baseName = parse.GetValue(name) ?? loaded.Files[0].BaseName;
             foreach (IModelFormat format in extra is null || extra == loaded.Format ? new[] { loaded.Format } : new[] { loaded.Format, extra })
             {

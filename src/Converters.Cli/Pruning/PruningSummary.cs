@@ -5,8 +5,6 @@ using Converters.Abstractions;
 using Converters.Cli.Output;
 using Converters.Ir;
 using Converters.Ir.Statistics;
-using Converters.Pruning.Dependency;
-using Converters.Pruning.Planning;
 using Spectre.Console;
 
 namespace Converters.Cli.Pruning;
@@ -14,8 +12,9 @@ namespace Converters.Cli.Pruning;
 /// <summary>The before/after table of a plan: per layer channels, parameters and MACs; totals; the metric.</summary>
 internal sealed class PruningSummary
 {
-    private PruningSummary(List<Row> rows, ModelStatistics before, ModelStatistics after, string? metricName, double? metricBefore, double? metricAfter)
+    private PruningSummary(List<Row> rows, ModelStatistics before, ModelStatistics after, string? metricName, double? metricBefore, double? metricAfter, string note)
     {
+        Note = note;
         Rows = rows;
         Before = before;
         After = after;
@@ -25,6 +24,9 @@ internal sealed class PruningSummary
     }
 
     public List<Row> Rows { get; }
+
+    /// <summary>What the metric after pruning was measured after.</summary>
+    public string Note { get; }
 
     public ModelStatistics Before { get; }
 
@@ -36,29 +38,22 @@ internal sealed class PruningSummary
 
     public double? MetricAfter { get; }
 
-    public static PruningSummary Create(Model model, Model slim, IReadOnlyList<PruningGroup> groups, PruningPlan plan, string? metricName, double? before, double? after)
+    /// <summary>Compares a model with its pruned version layer by layer (by node name).</summary>
+    public static PruningSummary Create(Model model, Model pruned, string? metricName, double? before, double? after, string note = "after BN recalibration, before finetuning")
     {
-        ModelStatistics a = ModelStatistics.Compute(model.Graph), b = ModelStatistics.Compute(slim.Graph);
+        ModelStatistics a = ModelStatistics.Compute(model.Graph), b = ModelStatistics.Compute(pruned.Graph);
         var afterByName = b.Nodes.ToDictionary(n => n.Node.Name, StringComparer.Ordinal);
-        var keptOf = new Dictionary<string, (int, int)>(StringComparer.Ordinal);
-        foreach (PruningGroup g in groups)
-        {
-            foreach (string producer in g.Producers)
-            {
-                keptOf[producer] = (g.ChannelCount, plan.KeptOf(g).Length);
-            }
-        }
-
         var rows = new List<Row>();
-        foreach (NodeStatistics n in a.Nodes.Where(n => n.Macs > 0 || keptOf.ContainsKey(n.Node.Name)))
+        foreach (NodeStatistics n in a.Nodes.Where(n => n.Macs > 0 && afterByName.ContainsKey(n.Node.Name)))
         {
             NodeStatistics m = afterByName[n.Node.Name];
-            (int channels, int kept) = keptOf.TryGetValue(n.Node.Name, out var k) ? k : (n.OutputShapes[0].Rank > 1 ? n.OutputShapes[0][1] : 1, n.OutputShapes[0].Rank > 1 ? n.OutputShapes[0][1] : 1);
-            rows.Add(new Row(n.Node.Name, n.Node.OpType, channels, kept, n.Parameters, m.Parameters, n.Macs, m.Macs));
+            rows.Add(new Row(n.Node.Name, n.Node.OpType, Channels(n), Channels(m), n.Parameters, m.Parameters, n.Macs, m.Macs));
         }
 
-        return new PruningSummary(rows, a, b, metricName, before, after);
+        return new PruningSummary(rows, a, b, metricName, before, after, note);
     }
+
+    private static int Channels(NodeStatistics n) => n.OutputShapes[0].Rank > 1 ? n.OutputShapes[0][1] : 1;
 
     public void Print(IAnsiConsole console)
     {
@@ -88,7 +83,7 @@ internal sealed class PruningSummary
         yield return $"MACs:   {Numbers.Grouped(Before.TotalMacs)} → {Numbers.Grouped(After.TotalMacs)} ({Change(Before.TotalMacs, After.TotalMacs)})";
         if (MetricBefore is double b && MetricAfter is double a)
         {
-            yield return $"{MetricName}: {PruningInputs.Percent(b)} → {PruningInputs.Percent(a)} after BN recalibration, before finetuning";
+            yield return $"{MetricName}: {PruningInputs.Percent(b)} → {PruningInputs.Percent(a)} {Note}";
         }
     }
 

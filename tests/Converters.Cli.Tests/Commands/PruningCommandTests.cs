@@ -138,4 +138,115 @@ public sealed class PruningCommandTests(ITestOutputHelper output) : IDisposable
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
         result.ErrorLines.ShouldHaveSingleItem().ShouldContain("--groups lists the groups of coupled channels, --data SPEC measures their sensitivity");
     }
+
+    [Fact]
+    public void PruneConfig_WithData_RoundsEndInAFinalModelThatKeepsTheMetric()
+    {
+        // Given: the sample config, pointed at a workspace in the test folder and made smaller
+        string config = _folder.WriteText("prune.yaml", $"""
+            workspace: {_folder.Combine("ws")}
+            model: {s_cfg}
+            weights: {s_weights}
+            data: "synthetic:shapes?classes=8&n=1200"
+            rate: 0.4
+            rounds: 2
+            finetune_epochs: 1
+            metric_drop_limit: 0.2
+            pruner:
+              method: l1
+              channel_divisible: 2
+            to: [tensorflow]
+            """);
+
+        // When
+        CliResult result = CliRunner.Run("prune", "--config", config);
+
+        // Then: each round is kept, the final model is written in both formats, and it lost at most the limit
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Error);
+        output.WriteLine(result.Output);
+        File.Exists(_folder.Combine(Path.Combine("ws", "round_1", "plan.json"))).ShouldBeTrue();
+        File.Exists(_folder.Combine(Path.Combine("ws", "round_2", "shapes-resnet.weights"))).ShouldBeTrue();
+        File.Exists(_folder.Combine(Path.Combine("ws", "final", "shapes-resnet.pb"))).ShouldBeTrue();
+        string json = _folder.Combine("final.json");
+        CliRunner.Run("inspect", _folder.Combine(Path.Combine("ws", "final", "shapes-resnet.cfg")), _folder.Combine(Path.Combine("ws", "final", "shapes-resnet.weights")), "--json", json).ExitCode.ShouldBe(ExitCodes.Success);
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+        doc.RootElement.GetProperty("macs").GetInt64().ShouldBeLessThanOrEqualTo(23_265_280L * 6 / 10);
+        CliResult eval = CliRunner.Run("eval", _folder.Combine(Path.Combine("ws", "final", "shapes-resnet.cfg")), _folder.Combine(Path.Combine("ws", "final", "shapes-resnet.weights")), "--data", "synthetic:shapes?classes=8&n=300&seed=77");
+        eval.ExitCode.ShouldBe(ExitCodes.Success, eval.Error);
+        output.WriteLine(eval.Output);
+    }
+
+    [Fact]
+    public void PruneConfig_MetricFallsBeyondTheLimit_StopsAndKeepsTheLastGoodModel()
+    {
+        // Given: a limit of zero loss and a first round removing 90 % of the MACs without finetuning
+        string config = _folder.WriteText("prune.yaml", $"""
+            workspace: {_folder.Combine("ws")}
+            model: {s_cfg}
+            weights: {s_weights}
+            data: "synthetic:shapes?classes=8&n=600"
+            rate: 0.9
+            finetune_epochs: 0
+            metric_drop_limit: 0
+            """);
+
+        CliResult result = CliRunner.Run("prune", "--config", config);
+
+        // Then: round 1 is kept for inspection, but the final model is the unpruned one
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Error);
+        result.Output.ShouldContain("beyond metric_drop_limit, stopping");
+        File.Exists(_folder.Combine(Path.Combine("ws", "round_1", "plan.json"))).ShouldBeTrue();
+        new FileInfo(_folder.Combine(Path.Combine("ws", "final", "shapes-resnet.weights"))).Length.ShouldBe(new FileInfo(s_weights).Length);
+    }
+
+    [Fact]
+    public void PruneThenTransformConfig_NoData_WritesThePlanThenTheSlimModel()
+    {
+        string config = _folder.WriteText("prune.yaml", $"""
+            workspace: {_folder.Combine("ws")}
+            model: [{s_cfg}, {s_weights}]
+            rate: 0.3
+            pruner:
+              method: bn-gamma
+              policy: global
+            """);
+
+        CliResult prune = CliRunner.Run("prune", "--config", config);
+        prune.ExitCode.ShouldBe(ExitCodes.Success, prune.Error);
+        File.Exists(_folder.Combine(Path.Combine("ws", "plan.json"))).ShouldBeTrue();
+        Directory.Exists(_folder.Combine(Path.Combine("ws", "final"))).ShouldBeFalse();
+
+        CliResult transform = CliRunner.Run("transform", "--config", config);
+        transform.ExitCode.ShouldBe(ExitCodes.Success, transform.Error);
+        File.Exists(_folder.Combine(Path.Combine("ws", "final", "shapes-resnet.weights"))).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("rate: 0.5\nthreshold: 0.1", 3, "rate: give 'rate' or 'threshold', not both")]
+    [InlineData("rate: 1.5", 2, "rate: expected a fraction of MACs between 0 and 1, got \"1.5\"")]
+    [InlineData("rate: 0.5\npruner:\n  methd: l1", 4, "pruner.methd: unknown key 'methd' (did you mean 'method'?)")]
+    [InlineData("rate: 0.5\nrounds: two", 3, "rounds: expected an integer ≥ 1, got \"two\"")]
+    [InlineData("rate: 0.5\npruner: {policy: random}", 3, "pruner.policy: expected one of uniform, global, sensitivity, got \"random\"")]
+    public void PruneConfig_Malformed_ExitTwoWithLineColumnAndKey(string tail, int line, string expected)
+    {
+        string config = _folder.WriteText("bad.yaml", $"model: {s_cfg}\n{tail}\n");
+
+        CliResult result = CliRunner.Run("prune", "--config", config);
+
+        result.ExitCode.ShouldBe(ExitCodes.BadInput);
+        string error = result.ErrorLines.ShouldHaveSingleItem();
+        error.ShouldStartWith($"error: {config}:{line}:");
+        error.ShouldEndWith(expected);
+    }
+
+    [Fact]
+    public void TransformConfig_BeforePrune_ExitTwoSayingWhatToRun()
+    {
+        string config = _folder.WriteText("prune.yaml", $"workspace: {_folder.Combine("ws")}\nmodel: {s_cfg}\nrate: 0.3\n");
+
+        CliResult result = CliRunner.Run("transform", "--config", config);
+
+        result.ExitCode.ShouldBe(ExitCodes.BadInput);
+        result.ErrorLines.ShouldHaveSingleItem().ShouldContain("run 'converters prune --config");
+    }
 }
