@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Converters.Cli.Loading;
 using Converters.Cli.Output;
-using Converters.Abstractions;
 using Converters.Cli.Pruning;
 using Converters.Engine.Data;
 using Converters.Ir;
@@ -126,16 +125,7 @@ internal static class AnaCommand
         }
 
         string report = Path.Combine(workspace, "ana.md");
-        using (var files = new AtomicFileSet(workspace))
-        {
-            using (var writer = new StreamWriter(files.Create("ana.md")))
-            {
-                writer.Write(Markdown(table));
-            }
-
-            files.Commit();
-        }
-
+        TextReport.Write(report, Markdown(table));
         context.Output.WriteLine($"wrote {report}");
         return table;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Converters.Abstractions;
 using Converters.Cli.Loading;
 using Converters.Cli.Output;
 using Converters.Cli.Pruning;
@@ -12,6 +13,7 @@ using Converters.Pruning.Evaluation;
 using Converters.Pruning.Planning;
 using Converters.Pruning.Sensitivity;
 using Converters.Pruning.Transform;
+using Converters.Pruning.WeightPruning;
 using Spectre.Console;
 
 namespace Converters.Cli.Commands;
@@ -30,6 +32,8 @@ internal static class PruneCommand
         var rate = new Option<double?>("--rate") { Description = "Fraction of MACs to remove (0..1), reached by a search over the policy's knob.", HelpName = "R" };
         var ratio = new Option<double?>("--ratio") { Description = "uniform: fraction of channels removed from every group; global: the threshold on score / group mean.", HelpName = "R" };
         var threshold = new Option<double?>("--threshold") { Description = "sensitivity: tolerated relative metric loss per group, each group pruned as far as its own curve allows (e.g. 0.01).", HelpName = "T" };
+        var sparsity = new Option<double?>("--sparsity") { Description = "Unstructured magnitude pruning instead: the fraction of Conv/Gemm weights to zero (masks, same shapes); writes the masked model to -o.", HelpName = "S" };
+        var perLayer = new Option<bool>("--per-layer") { Description = "With --sparsity: the same fraction in every layer instead of one global threshold." };
         var method = new Option<string>("--method") { Description = "Importance criterion: l1, l2 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
         var policy = new Option<string>("--policy") { Description = "uniform, global or sensitivity (needs --data; runs or reuses ana's analysis).", DefaultValueFactory = _ => "uniform", HelpName = "NAME" };
         var data = new Option<string?>("--data") { Description = "Dataset spec: metric before/after (test split) and BN recalibration (train split).", HelpName = "SPEC" };
@@ -45,7 +49,7 @@ internal static class PruneCommand
         var json = new Option<string?>("--json") { Description = "Also write the before/after summary as JSON.", HelpName = "OUT" };
         var command = new Command("prune", "Make a pruning plan: which channels of which groups go, by a criterion and a policy; prints the before/after table.")
         {
-            files, config, rate, ratio, threshold, method, policy, data, test, testIter, batch, calib, divisible, keepMinimum, ignore, workspace, output, json,
+            files, config, rate, ratio, threshold, sparsity, perLayer, method, policy, data, test, testIter, batch, calib, divisible, keepMinimum, ignore, workspace, output, json,
         };
         command.SetAction(parse => parse.GetValue(config) is string yaml
             ? PruningWorkflow.Prune(context, yaml)
@@ -55,6 +59,8 @@ internal static class PruneCommand
             Rate = parse.GetValue(rate),
             Ratio = parse.GetValue(ratio),
             Threshold = parse.GetValue(threshold),
+            Sparsity = parse.GetValue(sparsity),
+            PerLayer = parse.GetValue(perLayer),
             Method = parse.GetValue(method)!,
             Policy = parse.GetValue(policy)!,
             Data = parse.GetValue(data),
@@ -126,6 +132,10 @@ internal static class PruneCommand
 
         public double? Threshold { get; init; }
 
+        public double? Sparsity { get; init; }
+
+        public bool PerLayer { get; init; }
+
         public required string Method { get; init; }
 
         public required string Policy { get; init; }
@@ -152,6 +162,11 @@ internal static class PruneCommand
 
         public int Execute(CliContext context)
         {
+            if (Sparsity is not null)
+            {
+                return Unstructured(context);
+            }
+
             Validate();
             LoadedModel loaded = ModelLoader.Load(context.Plugins, Paths);
             Model model = loaded.Model;
@@ -203,6 +218,48 @@ internal static class PruneCommand
             {
                 JsonReport.Write(JsonPath, summary.WriteJson);
                 context.Output.WriteLine($"wrote {JsonPath}");
+            }
+
+            return ExitCodes.Success;
+        }
+
+        private int Unstructured(CliContext context)
+        {
+            double s = Sparsity!.Value;
+            if (Rate is not null || Ratio is not null || Threshold is not null)
+            {
+                throw new InputFormatException("--sparsity (unstructured) does not combine with --rate, --ratio or --threshold (channel pruning)") { FieldPath = "--sparsity" };
+            }
+
+            if (!(s >= 0 && s < 1))
+            {
+                throw new InputFormatException(string.Create(CultureInfo.InvariantCulture, $"must be a fraction of weights in [0, 1), got {s}")) { FieldPath = "--sparsity" };
+            }
+
+            LoadedModel loaded = ModelLoader.Load(context.Plugins, Paths);
+            IReadOnlySet<string> ignored = PruningInputs.Ignored(loaded.Model, IgnoredNames);
+            if (!loaded.Format.CanWrite)
+            {
+                throw new InputFormatException($"the {loaded.Format.Name} plugin reads but does not write") { FilePath = Paths[0] };
+            }
+
+            WeightPruningResult result = MagnitudePruning.Apply(loaded.Model, s, global: !PerLayer, ignored);
+            var table = new Table().Border(TableBorder.Simple);
+            foreach (string column in new[] { "layer", "weights", "zeros", "sparsity", "bitmap+values bytes" })
+            {
+                table.AddColumn(column == "layer" ? new TableColumn(column) : new TableColumn(column).RightAligned());
+            }
+
+            foreach (LayerSparsity layer in result.Layers)
+            {
+                table.AddRow(layer.Node, Numbers.Grouped(layer.Count), Numbers.Grouped(layer.Zeros), PruningInputs.Percent(layer.Sparsity), Numbers.Grouped(layer.CompressedBytes));
+            }
+
+            context.Output.Write(table);
+            context.Output.WriteLine($"sparsity {PruningInputs.Percent(result.Sparsity)} ({(PerLayer ? "per layer" : "global threshold")}); weights {Numbers.Grouped(result.DenseBytes)} bytes dense → {Numbers.Grouped(result.CompressedBytes)} bytes as bitmap + nonzero values");
+            foreach (string file in loaded.Format.Write(result.Model, OutputDirectory, loaded.Files[0].BaseName, FormatOptions.Empty))
+            {
+                context.Output.WriteLine($"wrote {file}");
             }
 
             return ExitCodes.Success;

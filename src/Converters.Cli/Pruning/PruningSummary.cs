@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Converters.Abstractions;
 using Converters.Cli.Output;
 using Converters.Ir;
 using Converters.Ir.Statistics;
@@ -104,14 +103,7 @@ internal sealed class PruningSummary
             md.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
         }
 
-        string full = Path.GetFullPath(path);
-        using var files = new AtomicFileSet(Path.GetDirectoryName(full)!);
-        using (var writer = new StreamWriter(files.Create(Path.GetFileName(full)), new UTF8Encoding(false)))
-        {
-            writer.Write(md.ToString());
-        }
-
-        files.Commit();
+        TextReport.Write(path, md.ToString());
     }
 
     public void WriteJson(Utf8JsonWriter w)

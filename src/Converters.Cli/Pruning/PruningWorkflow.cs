@@ -88,7 +88,7 @@ internal static class PruningWorkflow
 
             Model slim = BatchNormRecalibration.Recalibrate(SlimTransform.Apply(accepted, groups, plan), train, config.CalibrationBatches, config.Batch, (int)config.Seed);
             double pruned = evaluator.Evaluate(slim);
-            Model finetuned = Finetune(context, slim, train, config, k);
+            Model finetuned = Finetune(context, slim, train, config, k, config.Distillation ? model : null);
             double metric = config.FinetuneEpochs > 0 ? evaluator.Evaluate(finetuned) : pruned;
             Write(context, formats[..1], finetuned, roundFolder, name);
             plan.Save(Path.Combine(roundFolder, "plan.json"));
@@ -167,7 +167,7 @@ internal static class PruningWorkflow
         return ExitCodes.Success;
     }
 
-    private static Model Finetune(CliContext context, Model model, IDataset train, PruningConfig config, int round)
+    private static Model Finetune(CliContext context, Model model, IDataset train, PruningConfig config, int round, Model? teacher)
     {
         if (config.FinetuneEpochs == 0)
         {
@@ -178,7 +178,7 @@ internal static class PruningWorkflow
         var defaults = new SolverSettings { BaseLearningRate = 0.01f, Momentum = 0.9f, WeightDecay = 5e-4f, Policy = LearningRatePolicy.Cosine };
         SolverSettings solver = config.Solver is null ? defaults : SolverSettings.Load(config.Solver, defaults);
         solver = solver with { BaseLearningRate = solver.BaseLearningRate ?? 0.01f, MaxIterations = config.FinetuneEpochs * perEpoch };
-        var trainer = new Trainer(model, train, null, solver.CreateOptimizer(), solver.CreateSchedule(), new TrainerOptions { Batch = Math.Min(config.Batch, train.Count), Seed = config.Seed });
+        var trainer = new Trainer(model, train, null, solver.CreateOptimizer(), solver.CreateSchedule(), new TrainerOptions { Batch = Math.Min(config.Batch, train.Count), Seed = config.Seed, Teacher = teacher });
         for (int epoch = 1; epoch <= config.FinetuneEpochs; epoch++)
         {
             EpochRecord record = null!;

@@ -9,13 +9,13 @@ namespace Converters.Pruning.Configuration;
 /// <c>workspace</c>, <c>model</c>, <c>weights</c>, <c>data</c>, <c>test_iter</c>, <c>acc_name</c>,
 /// <c>rate</c>, <c>threshold</c>, <c>pruner: {method, policy, channel_divisible, keep_minimum,
 /// ignored_layers}</c>, <c>solver</c>, and ours: <c>rounds</c>, <c>finetune_epochs</c>,
-/// <c>metric_drop_limit</c>, <c>batch</c>, <c>calib_batches</c>, <c>to</c>. Input paths (model,
+/// <c>metric_drop_limit</c>, <c>batch</c>, <c>calib_batches</c>, <c>distillation</c>, <c>to</c>. Input paths (model,
 /// weights, solver) are resolved against the config file's folder, the workspace against the
 /// current directory (so a shipped config never writes into its own folder).
 /// </summary>
 public sealed record PruningConfig
 {
-    private static readonly string[] s_keys = ["workspace", "model", "weights", "data", "test", "test_iter", "acc_name", "rate", "threshold", "pruner", "solver", "rounds", "finetune_epochs", "metric_drop_limit", "batch", "calib_batches", "to", "seed"];
+    private static readonly string[] s_keys = ["workspace", "model", "weights", "data", "test", "test_iter", "acc_name", "rate", "threshold", "pruner", "solver", "rounds", "finetune_epochs", "metric_drop_limit", "batch", "calib_batches", "to", "seed", "distillation"];
     private static readonly string[] s_prunerKeys = ["method", "policy", "channel_divisible", "keep_minimum", "ignored_layers"];
 
     /// <summary>The output folder (<c>round_k/</c>, <c>final/</c>, the sensitivity cache).</summary>
@@ -77,6 +77,9 @@ public sealed record PruningConfig
 
     /// <summary>Extra formats the final model is written in.</summary>
     public IReadOnlyList<string> To { get; init; } = [];
+
+    /// <summary>Finetune with knowledge distillation from the unpruned model (classification).</summary>
+    public bool Distillation { get; init; }
 
     /// <summary>Seed of finetuning.</summary>
     public ulong Seed { get; init; } = 1;
@@ -146,6 +149,7 @@ public sealed record PruningConfig
                 "calib_batches" => config with { CalibrationBatches = reader.Int(value, key, 1) },
                 "to" => config with { To = reader.List(value, key) },
                 "seed" => config with { Seed = (ulong)reader.Int(value, key, 0) },
+                "distillation" => config with { Distillation = reader.Choice(value, key, ["true", "false"]) == "true" },
                 _ => Pruner(config, value, reader),
             };
         }
