@@ -257,7 +257,17 @@ internal static class PruneCommand
 
             context.Output.Write(table);
             context.Output.WriteLine($"sparsity {PruningInputs.Percent(result.Sparsity)} ({(PerLayer ? "per layer" : "global threshold")}); weights {Numbers.Grouped(result.DenseBytes)} bytes dense → {Numbers.Grouped(result.CompressedBytes)} bytes as bitmap + nonzero values");
-            foreach (string file in loaded.Format.Write(result.Model, OutputDirectory, loaded.Files[0].BaseName, FormatOptions.Empty))
+            IReadOnlyList<string> written;
+            try
+            {
+                written = loaded.Format.Write(result.Model, OutputDirectory, loaded.Files[0].BaseName, FormatOptions.Empty);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new OutputException($"{OutputDirectory}: cannot write the {loaded.Format.Name} files: {ex.Message}", ex);
+            }
+
+            foreach (string file in written)
             {
                 context.Output.WriteLine($"wrote {file}");
             }

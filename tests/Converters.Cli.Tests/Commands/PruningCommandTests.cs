@@ -249,4 +249,18 @@ public sealed class PruningCommandTests(ITestOutputHelper output) : IDisposable
         result.ExitCode.ShouldBe(ExitCodes.BadInput);
         result.ErrorLines.ShouldHaveSingleItem().ShouldContain("run 'converters prune --config");
     }
+
+    [Fact]
+    public void PruneSparsity_Global_WritesTheMaskedModelAndReportsTheSize()
+    {
+        string folder = _folder.Combine("sparse");
+
+        CliResult result = CliRunner.Run("prune", s_cfg, s_weights, "--sparsity", "0.7", "-o", folder);
+
+        result.ExitCode.ShouldBe(ExitCodes.Success, result.Error);
+        result.Output.ShouldContain("sparsity 70.00 % (global threshold)");
+        new FileInfo(Path.Combine(folder, "shapes-resnet.weights")).Length.ShouldBe(new FileInfo(s_weights).Length, "same shapes");
+        CliRunner.Run("prune", s_cfg, s_weights, "--sparsity", "0.7", "--rate", "0.5", "-o", _folder.Combine("x")).ErrorLines.ShouldHaveSingleItem()
+            .ShouldContain("--sparsity: --sparsity (unstructured) does not combine with --rate");
+    }
 }
