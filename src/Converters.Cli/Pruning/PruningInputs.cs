@@ -14,13 +14,14 @@ namespace Converters.Cli.Pruning;
 internal static class PruningInputs
 {
     /// <summary>The criteria that need no data.</summary>
-    public static readonly string[] Methods = ["l1", "l2", "bn-gamma"];
+    public static readonly string[] Methods = ["l1", "l2", "group-l1", "bn-gamma"];
 
     /// <summary>The criterion named on the command line.</summary>
     public static IImportanceCriterion Criterion(string name, string option = "--method") => name switch
     {
         "l1" => new L1NormCriterion(),
         "l2" => new L2NormCriterion(),
+        "group-l1" => new GroupL1Criterion(),
         "bn-gamma" => new BatchNormScaleCriterion(),
         _ => throw new InputFormatException($"unknown criterion \"{name}\" (expected {string.Join(", ", Methods)})") { FieldPath = option },
     };

@@ -193,7 +193,7 @@ public sealed record PruningConfig
             string field = $"pruner.{key}";
             config = key switch
             {
-                "method" => config with { Method = reader.Choice(v, field, ["l1", "l2", "bn-gamma", "REGULAR"]) is "REGULAR" ? "l1" : reader.Text(v, field) },
+                "method" => config with { Method = reader.Choice(v, field, ["l1", "l2", "group-l1", "bn-gamma", "REGULAR"]) is "REGULAR" ? "l1" : reader.Text(v, field) },
                 "policy" => config with { Policy = reader.Choice(v, field, ["uniform", "global", "sensitivity"]) },
                 "channel_divisible" => config with { ChannelDivisible = reader.Int(v, field, 1) },
                 "keep_minimum" => config with { KeepMinimum = reader.Int(v, field, 1) },

@@ -11,14 +11,22 @@ internal static class FilterNorm
     /// not filters). Coupled producers (a residual stage) add up, so a channel is ranked by all the
     /// filters that make it.
     /// </summary>
-    public static float[] Sum(Model model, PruningGroup group, Func<float, double> f)
+    public static float[] Sum(Model model, PruningGroup group, Func<float, double> f) =>
+        Sum(model, group, f, s => s.Kind == SlotKind.Producer && s.InputIndex == 1);
+
+    /// <summary>Per channel: Σ f(w) over the entries of every slot <paramref name="include"/> accepts.</summary>
+    public static float[] Sum(Model model, PruningGroup group, Func<float, double> f, Func<ChannelSlot, bool> include)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(group);
         var scores = new double[group.ChannelCount];
-        foreach (ChannelSlot slot in group.SlotsOf(SlotKind.Producer).Where(s => s.InputIndex == 1))
+        foreach (ChannelSlot slot in group.Slots.Where(include))
         {
-            TensorData tensor = model.Graph.Initializers[slot.TensorName];
+            if (!model.Graph.Initializers.TryGetValue(slot.TensorName, out TensorData? tensor))
+            {
+                continue;
+            }
+
             ReadOnlySpan<float> w = tensor.AsSpan<float>();
             int outer = 1, inner = 1;
             for (int d = 0; d < slot.Axis; d++)
