@@ -60,7 +60,14 @@ public static class TrainingComparison
                 if e == 0 and b < 3 * 64:
                     losses.append(loss.item())
             seconds.append(time.perf_counter() - start)
-        print(json.dumps({'seconds': seconds, 'losses': losses, 'version': torch.__version__}))
+        steps = 0
+        with torch.autograd.profiler.profile() as prof:
+            for b in range(0, x.shape[0] - 63, 64):
+                loss = F.cross_entropy(net(x[b:b + 64]), y[b:b + 64])
+                opt.zero_grad(); loss.backward(); opt.step()
+                steps += 1
+        ops = sorted(((e.key, e.self_cpu_time_total / 1000.0 / steps) for e in prof.key_averages()), key=lambda t: -t[1])
+        print(json.dumps({'seconds': seconds, 'losses': losses, 'version': torch.__version__, 'profile': [[k, v] for k, v in ops[:15]]}))
         """;
 
     /// <summary>Runs the comparison and prints a table; returns 0, or 1 when the oracle is missing or disagrees.</summary>
@@ -112,6 +119,25 @@ public static class TrainingComparison
             ours.Add(clock.Elapsed.TotalSeconds);
         }
 
+        // One more epoch with per-node timing (not part of the medians): where our step's time goes.
+        session.Profiling = true;
+        int steps = 0;
+        for (int b = 0; b + Batch <= Images; b += Batch, steps++)
+        {
+            x.AsSpan(b * 784, Batch * 784).CopyTo(session.Input("x"));
+            for (int i = 0; i < Batch; i++)
+            {
+                labels[i] = (int)y[b + i];
+            }
+
+            session.Forward();
+            SoftmaxCrossEntropy.Compute(session.Value("logits"), labels, 10, 0f, gradient, []);
+            session.Backward(seeds);
+            sgd.Step(session.Parameters, LearningRate);
+        }
+
+        session.Profiling = false;
+
         string json = Oracle.Python.Run(Script, [folder.Path, (warmup + repeats).ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(30));
         using JsonDocument doc = JsonDocument.Parse(json);
         double[] torch = [.. doc.RootElement.GetProperty("seconds").EnumerateArray().Select(v => v.GetDouble())];
@@ -131,6 +157,7 @@ public static class TrainingComparison
         log.WriteLine("MNIST CNN, one epoch of 8,000 images at batch 64, 2 threads | ours (s) | torch (s) | ours/torch");
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median of {repeats} epochs after {warmup} warm-up             | {oursMedian,8:0.00} | {torchMedian,9:0.00} | {oursMedian / torchMedian,10:0.00}"));
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"every epoch, ours: {string.Join(", ", ours.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture)))}; torch: {string.Join(", ", torch.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture)))}"));
+        WriteProfiles(session, steps, doc.RootElement.GetProperty("profile"), log);
         if (jsonPath is not null)
         {
             File.WriteAllText(jsonPath, JsonSerializer.Serialize(new { machine, warmup, repeats, oursSeconds = ours, torchSeconds = torch, oursMedian, torchMedian, ratio = oursMedian / torchMedian, lossError }, s_json));
@@ -138,6 +165,29 @@ public static class TrainingComparison
         }
 
         return 0;
+    }
+
+    /// <summary>Prints our per-node forward and backward milliseconds per step, and torch's profiler's top operators by self CPU time per step.</summary>
+    private static void WriteProfiles(TrainingSession session, int steps, JsonElement torchProfile, TextWriter log)
+    {
+        log.WriteLine();
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ours, per step of {Batch} images (ms), averaged over {steps} profiled steps:"));
+        log.WriteLine("node       | op                 | forward | backward");
+        double forward = 0, backward = 0;
+        foreach ((string node, string op, double f, double b) in session.NodeTimes)
+        {
+            forward += f / steps;
+            backward += b / steps;
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{node,-10} | {op,-18} | {f / steps,7:0.00} | {b / steps,8:0.00}"));
+        }
+
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"total",-10} | {string.Empty,-18} | {forward,7:0.00} | {backward,8:0.00}"));
+        log.WriteLine();
+        log.WriteLine("torch, autograd profiler, top operators by self CPU time per step (ms):");
+        foreach (JsonElement entry in torchProfile.EnumerateArray())
+        {
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{entry[0].GetString(),-45} | {entry[1].GetDouble(),7:0.00}"));
+        }
     }
 
     /// <summary>The issue's MNIST CNN as an IR graph with PyTorch's BN convention and seeded He-initialised weights, also saved as .npy for torch.</summary>
