@@ -47,23 +47,13 @@ public static class MagnitudePruning
 
         if (global)
         {
-            var all = targets.SelectMany(t => Enumerable.Range(0, masks[t.Tensor].Length).Select(i => (t.Tensor, Index: i))).ToList();
-            int prune = (int)Math.Round(sparsity * all.Count, MidpointRounding.ToEven);
-            foreach (var (tensor, index) in all.OrderBy(e => Math.Abs(graph.Initializers[e.Tensor].AsSpan<float>()[e.Index])).Take(prune))
-            {
-                masks[tensor][index] = 0;
-            }
+            PruneSmallest([.. targets.Select(t => (graph.Initializers[t.Tensor].AsSpan<float>().ToArray(), masks[t.Tensor]))], sparsity);
         }
         else
         {
             foreach (var (_, tensor) in targets)
             {
-                float[] w = graph.Initializers[tensor].AsSpan<float>().ToArray();
-                int prune = (int)Math.Round(sparsity * w.Length, MidpointRounding.ToEven);
-                foreach (int index in Enumerable.Range(0, w.Length).OrderBy(i => Math.Abs(w[i])).Take(prune))
-                {
-                    masks[tensor][index] = 0;
-                }
+                PruneSmallest([(graph.Initializers[tensor].AsSpan<float>().ToArray(), masks[tensor])], sparsity);
             }
         }
 
@@ -86,6 +76,57 @@ public static class MagnitudePruning
         }
 
         return new WeightPruningResult(copy, masks, layers);
+    }
+
+    /// <summary>
+    /// Zeroes in the masks the round(s·N) entries of smallest magnitude over all the given tensors:
+    /// everything below the k-th smallest |w|, then entries equal to it in tensor and index order.
+    /// </summary>
+    private static void PruneSmallest((float[] Values, float[] Mask)[] tensors, double sparsity)
+    {
+        long total = tensors.Sum(t => (long)t.Values.Length);
+        long prune = (long)Math.Round(sparsity * total, MidpointRounding.ToEven);
+        if (prune == 0)
+        {
+            return;
+        }
+
+        var magnitudes = new float[total];
+        long at = 0;
+        foreach (var (values, _) in tensors)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                magnitudes[at++] = Math.Abs(values[i]);
+            }
+        }
+
+        Array.Sort(magnitudes);
+        float threshold = magnitudes[prune - 1];
+        long below = 0;
+        foreach (var (values, _) in tensors)
+        {
+            foreach (float v in values)
+            {
+                if (Math.Abs(v) < threshold)
+                {
+                    below++;
+                }
+            }
+        }
+
+        long ties = prune - below;
+        foreach (var (values, mask) in tensors)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                float m = Math.Abs(values[i]);
+                if (m < threshold || (m == threshold && ties-- > 0))
+                {
+                    mask[i] = 0;
+                }
+            }
+        }
     }
 
     /// <summary>

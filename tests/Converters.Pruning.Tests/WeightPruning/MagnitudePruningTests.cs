@@ -83,6 +83,22 @@ public class MagnitudePruningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Apply_TiedMagnitudes_PrunesEarlierPositionsFirst()
+    {
+        // Given: a 1x1 conv whose 8 weights all have magnitude 0.5 except two smaller ones
+        Model model = PruningTestModels.FromCfg("[net]\nwidth=4\nheight=4\nchannels=2\n\n[convolutional]\nfilters=4\nsize=1\nstride=1\npad=1\nactivation=linear\n\n[avgpool]\n\n[softmax]\n");
+        string w = model.Graph.Nodes.First(n => n.OpType == "Conv").Inputs[1];
+        float[] values = [0.5f, -0.5f, 0.1f, 0.5f, -0.2f, 0.5f, 0.5f, -0.5f];
+        values.CopyTo(model.Graph.Initializers[w].AsSpan<float>());
+
+        // When: half are pruned
+        WeightPruningResult result = MagnitudePruning.Apply(model, 0.5, global: false);
+
+        // Then: the two small ones, then the first two of the ties (positions 0 and 1)
+        result.Masks[w].ShouldBe([0f, 0f, 0f, 1f, 0f, 1f, 1f, 1f]);
+    }
+
+    [Fact]
     public void Apply_ExcludedLayer_StaysDense()
     {
         Model model = PruningTestModels.FromCfg(Topologies.PlainChain, 4);
