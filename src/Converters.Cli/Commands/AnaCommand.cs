@@ -39,7 +39,7 @@ internal static class AnaCommand
         };
         var data = new Option<string?>("--data") { Description = "Dataset spec for the sensitivity analysis (test split measured, train split for BN recalibration).", HelpName = "SPEC" };
         var test = new Option<string?>("--test") { Description = "Test dataset spec (default: --data's test split).", HelpName = "SPEC" };
-        var method = new Option<string>("--method") { Description = "Criterion choosing the channels pruned at each ratio: l1, l2 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
+        var method = new Option<string>("--method") { Description = "Criterion choosing the channels pruned at each ratio: l1, l2, group-l1 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
         var testIter = new Option<int?>("--test-iter") { Description = "Batches of the test set each measurement uses (default: all).", HelpName = "N" };
         var batch = new Option<int>("--batch") { Description = "Batch size of measurements.", DefaultValueFactory = _ => 64, HelpName = "B" };
         var calib = new Option<int>("--calib-batches") { Description = "Batches the BN statistics are recalibrated on after pruning.", DefaultValueFactory = _ => 4, HelpName = "N" };

@@ -34,7 +34,7 @@ internal static class PruneCommand
         var threshold = new Option<double?>("--threshold") { Description = "sensitivity: tolerated relative metric loss per group, each group pruned as far as its own curve allows (e.g. 0.01).", HelpName = "T" };
         var sparsity = new Option<double?>("--sparsity") { Description = "Unstructured magnitude pruning instead: the fraction of Conv/Gemm weights to zero (masks, same shapes); writes the masked model to -o.", HelpName = "S" };
         var perLayer = new Option<bool>("--per-layer") { Description = "With --sparsity: the same fraction in every layer instead of one global threshold." };
-        var method = new Option<string>("--method") { Description = "Importance criterion: l1, l2 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
+        var method = new Option<string>("--method") { Description = "Importance criterion: l1, l2, group-l1 or bn-gamma.", DefaultValueFactory = _ => "l1", HelpName = "NAME" };
         var policy = new Option<string>("--policy") { Description = "uniform, global or sensitivity (needs --data; runs or reuses ana's analysis).", DefaultValueFactory = _ => "uniform", HelpName = "NAME" };
         var data = new Option<string?>("--data") { Description = "Dataset spec: metric before/after (test split) and BN recalibration (train split).", HelpName = "SPEC" };
         var test = new Option<string?>("--test") { Description = "Test dataset spec (default: --data's test split).", HelpName = "SPEC" };
